@@ -1,0 +1,320 @@
+/*
+ * text.c - UTF-8 text as the terminal and the operator see it.
+ *
+ * Decoding goes through libunistring's u8_mbtoucr, which refuses overlongs,
+ * surrogates and code points past U+10FFFF; a byte it refuses is treated as
+ * one invalid "character" one column wide, so every function here copes with
+ * bad input (a CSV cell, a paste) instead of assuming it was checked.
+ */
+#include "text.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include <unistr.h>
+#include <uninorm.h>
+
+#include "util.h"
+
+/* Marks a byte that does not start a well-formed UTF-8 sequence. */
+#define BAD_BYTE ((ucs4_t)0xFFFFFFFF)
+
+/* Decodes the character at S (N bytes left); returns its length (>= 1). */
+static size_t
+next_char(const char *s, size_t n, ucs4_t *uc)
+{
+	int len = u8_mbtoucr(uc, (const uint8_t *)s, n);
+	if (len <= 0) {
+		*uc = BAD_BYTE;
+		return 1;
+	}
+	return (size_t)len;
+}
+
+static bool
+is_control(ucs4_t uc)
+{
+	return uc < 0x20 || (uc >= 0x7F && uc <= 0x9F);
+}
+
+/* Columns of one decoded character; invalid and non-printable count 1. */
+static int
+char_width(ucs4_t uc)
+{
+	if (uc == BAD_BYTE)
+		return 1;
+	int w = wcwidth((wchar_t)uc);
+	return w < 0 ? 1 : w;
+}
+
+static void
+add_char(struct strbuf *sb, ucs4_t uc)
+{
+	uint8_t buf[6];
+	int n = u8_uctomb(buf, uc, (ptrdiff_t)sizeof buf);
+	if (n > 0)
+		sb_add(sb, buf, (size_t)n);
+}
+
+bool
+text_valid_utf8(const char *s, size_t n)
+{
+	return u8_check((const uint8_t *)s, n) == NULL;
+}
+
+bool
+text_has_control(const char *s)
+{
+	size_t n = strlen(s);
+	for (size_t i = 0; i < n;) {
+		ucs4_t uc;
+		i += next_char(s + i, n - i, &uc);
+		if (uc != BAD_BYTE && is_control(uc))
+			return true;
+	}
+	return false;
+}
+
+int
+text_width(const char *s)
+{
+	size_t n = strlen(s);
+	long cols = 0;
+	for (size_t i = 0; i < n;) {
+		ucs4_t uc;
+		i += next_char(s + i, n - i, &uc);
+		cols += char_width(uc);
+	}
+	/* A width is an int in the API; a gigabyte of text does not fit a screen anyway. */
+	return cols > 0x7FFFFFFF ? 0x7FFFFFFF : (int)cols;
+}
+
+char *
+text_clip(const char *s, int cols)
+{
+	size_t n = strlen(s), i = 0;
+	int used = 0;
+	while (i < n) {
+		ucs4_t uc;
+		size_t len = next_char(s + i, n - i, &uc);
+		int w = char_width(uc);
+		if (used + w > cols)
+			break;
+		used += w;
+		i += len;
+	}
+	return xstrndup(s, i);
+}
+
+char *
+text_pad(const char *s, int cols)
+{
+	char *clipped = text_clip(s, cols);
+	int w = text_width(clipped);
+	struct strbuf sb = SB_INIT;
+	sb_adds(&sb, clipped);
+	free(clipped);
+	for (; w < cols; w++)
+		sb_addc(&sb, ' ');
+	return sb_detach(&sb);
+}
+
+char *
+text_printable(const char *s)
+{
+	size_t n = strlen(s);
+	struct strbuf sb = SB_INIT;
+	sb_adds(&sb, "");
+	for (size_t i = 0; i < n;) {
+		ucs4_t uc;
+		size_t len = next_char(s + i, n - i, &uc);
+		if (uc == BAD_BYTE)
+			sb_addf(&sb, "\\x%02X", (unsigned char)s[i]);
+		else if (uc < 0x20) {
+			/* ^@ .. ^_ as terminals echo them: ESC is ^[. */
+			sb_addc(&sb, '^');
+			sb_addc(&sb, (char)(uc + 0x40));
+		} else if (is_control(uc))
+			sb_addf(&sb, "\\x%02X", (unsigned)uc);
+		else
+			sb_add(&sb, s + i, len);
+		i += len;
+	}
+	return sb_detach(&sb);
+}
+
+char *
+text_fold_ascii(const char *s)
+{
+	size_t n = strlen(s);
+	struct strbuf sb = SB_INIT;
+	sb_adds(&sb, "");
+	for (size_t i = 0; i < n;) {
+		ucs4_t uc;
+		size_t len = next_char(s + i, n - i, &uc);
+		if (uc >= 0xFF01 && uc <= 0xFF5E)
+			sb_addc(&sb, (char)(uc - 0xFEE0));
+		else if (uc == 0x3000)
+			sb_addc(&sb, ' ');
+		else
+			sb_add(&sb, s + i, len);
+		i += len;
+	}
+	return sb_detach(&sb);
+}
+
+char *
+text_fold_dashes(const char *s)
+{
+	size_t n = strlen(s);
+	struct strbuf sb = SB_INIT;
+	sb_adds(&sb, "");
+	for (size_t i = 0; i < n;) {
+		ucs4_t uc;
+		size_t len = next_char(s + i, n - i, &uc);
+		if (uc == 0x30FC || uc == 0xFF0D || uc == 0x2212 ||
+		    (uc >= 0x2010 && uc <= 0x2015))
+			sb_addc(&sb, '-');
+		else
+			sb_add(&sb, s + i, len);
+		i += len;
+	}
+	return sb_detach(&sb);
+}
+
+static bool
+is_halfwidth_kana(ucs4_t uc)
+{
+	return uc >= 0xFF61 && uc <= 0xFF9F;
+}
+
+char *
+text_fold_kana(const char *s)
+{
+	if (s == NULL)
+		s = "";
+	size_t n = strlen(s);
+	struct strbuf sb = SB_INIT;
+	sb_adds(&sb, "");
+	for (size_t i = 0; i < n;) {
+		ucs4_t uc;
+		size_t len = next_char(s + i, n - i, &uc);
+		if (is_halfwidth_kana(uc)) {
+			/*
+			 * NFKC over the whole run, so that ｶ followed by ﾞ
+			 * composes to ガ rather than becoming カ and a lone mark.
+			 */
+			size_t end = i + len;
+			while (end < n) {
+				ucs4_t next;
+				size_t l = next_char(s + end, n - end, &next);
+				if (!is_halfwidth_kana(next))
+					break;
+				end += l;
+			}
+			size_t nlen = 0;
+			uint8_t *norm = u8_normalize(UNINORM_NFKC, (const uint8_t *)s + i,
+			    end - i, NULL, &nlen);
+			if (norm != NULL)
+				sb_add(&sb, norm, nlen);
+			else
+				sb_add(&sb, s + i, end - i);
+			free(norm);
+			i = end;
+			continue;
+		}
+		if ((uc >= 0x3041 && uc <= 0x3096) || uc == 0x309D || uc == 0x309E)
+			add_char(&sb, uc + 0x60);
+		else
+			sb_add(&sb, s + i, len);
+		i += len;
+	}
+	return sb_detach(&sb);
+}
+
+/* S with every invalid byte replaced by U+FFFD, so that libunistring accepts it. */
+static char *
+make_valid(const char *s)
+{
+	size_t n = strlen(s);
+	struct strbuf sb = SB_INIT;
+	sb_adds(&sb, "");
+	for (size_t i = 0; i < n;) {
+		ucs4_t uc;
+		size_t len = next_char(s + i, n - i, &uc);
+		if (uc == BAD_BYTE)
+			add_char(&sb, 0xFFFD);
+		else
+			sb_add(&sb, s + i, len);
+		i += len;
+	}
+	return sb_detach(&sb);
+}
+
+char *
+text_search_key(const char *s)
+{
+	char *valid = make_valid(s);
+	size_t nlen = 0;
+	uint8_t *norm = u8_normalize(UNINORM_NFKC, (const uint8_t *)valid,
+	    strlen(valid), NULL, &nlen);
+	const char *src = valid;
+	size_t n = strlen(valid);
+	if (norm != NULL) {
+		src = (const char *)norm;
+		n = nlen;
+	}
+	/* Otherwise (out of memory inside libunistring) the key is just unnormalised. */
+
+	struct strbuf sb = SB_INIT;
+	sb_adds(&sb, "");
+	for (size_t i = 0; i < n;) {
+		ucs4_t uc;
+		i += next_char(src + i, n - i, &uc);
+		if (uc == BAD_BYTE || uc == 0)
+			continue;
+		if (uc == ' ' || uc == '\t' || uc == '\n' || uc == '\r' ||
+		    uc == '\v' || uc == '\f' || uc == 0x3000)
+			continue;
+		if (uc >= 'A' && uc <= 'Z')
+			uc += 'a' - 'A';
+		else if ((uc >= 0x3041 && uc <= 0x3096) || uc == 0x309D || uc == 0x309E)
+			uc += 0x60;     /* hiragana to katakana, ゝゞ to ヽヾ */
+		add_char(&sb, uc);
+	}
+	free(norm);
+	free(valid);
+	return sb_detach(&sb);
+}
+
+static size_t
+space_at(const char *s, size_t n)
+{
+	if (n >= 1 && (s[0] == ' ' || s[0] == '\t' || s[0] == '\n' ||
+	    s[0] == '\r' || s[0] == '\v' || s[0] == '\f'))
+		return 1;
+	if (n >= 3 && memcmp(s, "\xE3\x80\x80", 3) == 0)
+		return 3;
+	return 0;
+}
+
+char *
+text_trim(const char *s)
+{
+	size_t n = strlen(s), k;
+	while ((k = space_at(s, n)) > 0) {
+		s += k;
+		n -= k;
+	}
+	for (;;) {
+		if (n >= 1 && space_at(s + n - 1, 1) == 1)
+			n--;
+		else if (n >= 3 && space_at(s + n - 3, 3) == 3)
+			n -= 3;
+		else
+			break;
+	}
+	return xstrndup(s, n);
+}
