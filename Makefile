@@ -1,0 +1,133 @@
+# lgotp - the operators' desk for LGOTP.  See README.md.
+#
+#   make            build ./lgotp
+#   make run        install missing Debian packages, build, open the TUI on ./data
+#   make test       install missing packages, then every test (plain and ASan/UBSan)
+#   make install    PREFIX=/usr/local DESTDIR=
+
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/bin
+SHAREDIR  ?= $(PREFIX)/share/lgotp
+MANDIR    ?= $(PREFIX)/share/man/man1
+DESTDIR   ?=
+
+CC        ?= cc
+BUILD     ?= build
+SAN       ?=
+PKGS      := ncursesw formw menuw lmdb
+TEST_PKGS := cmocka vterm
+
+OPT       ?= -O2
+CFLAGS    ?= $(OPT) -g
+WARN      := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers
+DEFS      := -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE -DLGOTP_SHAREDIR='"$(SHAREDIR)"'
+ifneq ($(SAN),)
+SANFLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+endif
+# ncurses' .pc asks for _XOPEN_SOURCE=600; the project is built for 700 throughout.
+PKG_CFLAGS = $(filter-out -D_XOPEN_SOURCE=% -D_DEFAULT_SOURCE,$(shell pkg-config --cflags $(PKGS) 2>/dev/null))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -liniparser -lunistring
+ALL_CFLAGS = $(WARN) $(DEFS) $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS) -Isrc -MMD -MP
+ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
+
+SRC       := $(wildcard src/*.c)
+OBJ       := $(SRC:src/%.c=$(BUILD)/%.o)
+LIBOBJ    := $(filter-out $(BUILD)/main.o,$(OBJ))
+LIBA      := $(BUILD)/liblgotp.a
+BIN       := $(if $(SAN),$(BUILD)/lgotp,lgotp)
+
+UNIT_SRC  := $(wildcard tests/unit/test_*.c)
+UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+E2E_SRC   := $(wildcard tests/e2e/test_*.c)
+E2E_BIN   := $(E2E_SRC:tests/e2e/%.c=$(BUILD)/tests/e2e_%)
+E2E_LIB   := $(BUILD)/tests/vt.o $(BUILD)/tests/e2e.o
+
+.PHONY: all run test check test-run deps install uninstall clean demo
+
+all: $(BIN)
+
+$(BIN): $(BUILD)/main.o $(LIBA)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(LIBA): $(LIBOBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/%.o: src/%.c | $(BUILD)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD) $(BUILD)/tests:
+	mkdir -p $@
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIBA) | $(BUILD)/tests
+	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $< $(ALL_LDFLAGS) $(LIBA) \
+		$(PKG_LIBS) $(shell pkg-config --libs cmocka)
+
+$(BUILD)/tests/%.o: tests/e2e/%.c tests/e2e/vt.h tests/e2e/e2e.h | $(BUILD)/tests
+	$(CC) $(ALL_CFLAGS) -Itests/e2e $(shell pkg-config --cflags vterm) -c -o $@ $<
+
+$(BUILD)/tests/e2e_%: tests/e2e/%.c $(E2E_LIB) $(LIBA) | $(BUILD)/tests
+	$(CC) $(ALL_CFLAGS) -Itests/e2e $(shell pkg-config --cflags cmocka vterm) -o $@ $< $(E2E_LIB) \
+		$(ALL_LDFLAGS) $(LIBA) $(PKG_LIBS) $(shell pkg-config --libs cmocka vterm) -lutil
+
+# Installs what the build and the tests need from Debian, only when missing.
+deps:
+	@missing=""; \
+	for pair in ncursesw:libncurses-dev formw:libncurses-dev menuw:libncurses-dev \
+	            lmdb:liblmdb-dev cmocka:libcmocka-dev vterm:libvterm-dev; do \
+		pc=$${pair%%:*}; deb=$${pair#*:}; \
+		pkg-config --exists $$pc 2>/dev/null || missing="$$missing $$deb"; \
+	done; \
+	command -v pkg-config >/dev/null || missing="$$missing pkg-config"; \
+	[ -f /usr/include/iniparser/iniparser.h ] || missing="$$missing libiniparser-dev"; \
+	[ -f /usr/include/unistr.h ] || missing="$$missing libunistring-dev"; \
+	[ -f /usr/share/iso-codes/json/iso_3166-1.json ] || missing="$$missing iso-codes"; \
+	[ -n "$$missing" ] || exit 0; \
+	missing=$$(printf '%s\n' $$missing | sort -u | tr '\n' ' '); \
+	echo "lgotp: installing Debian packages:$$missing"; \
+	if [ "$$(id -u)" = 0 ]; then sudo=""; \
+	elif command -v sudo >/dev/null; then sudo="sudo"; \
+	else echo "lgotp: these packages are missing: $$missing"; \
+	     echo "lgotp: install them as root (apt-get install $$missing), then run make again"; exit 1; fi; \
+	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing \
+	|| { $$sudo apt-get update -q && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; } \
+	|| { echo "lgotp: apt-get could not install:$$missing"; exit 1; }
+
+run: deps
+	$(MAKE) all
+	@[ -f data/data.mdb ] || $(MAKE) demo
+	./lgotp --db data
+
+# The demo database: the ministry's full code sheet when ../shared/data is
+# beside the checkout, then a few bodies' contacts and survey answers.
+SHEET := ../shared/data/soumu_lg_codes_utf8bom.csv
+demo: lgotp
+	@if [ -f $(SHEET) ]; then ./lgotp --db data import body $(SHEET); fi
+	./lgotp --db data --mode upsert import body conf/demo/body.csv
+	./lgotp --db data --mode upsert import survey1 conf/demo/survey1.csv
+
+# Every test, plain and then under AddressSanitizer and UBSan.
+test: deps
+	$(MAKE) test-run
+	$(MAKE) BUILD=build/asan SAN=1 OPT=-O1 test-run
+
+check: test
+
+test-run: $(BIN) $(UNIT_BIN) $(E2E_BIN)
+	@LGOTP_BIN=./$(BIN) tests/run $(UNIT_BIN) $(E2E_BIN)
+
+install: lgotp
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/screens $(DESTDIR)$(SHAREDIR)/conf $(DESTDIR)$(MANDIR)
+	install -m 755 lgotp $(DESTDIR)$(BINDIR)/lgotp
+	install -m 644 screens/*.ini $(DESTDIR)$(SHAREDIR)/screens/
+	install -m 644 conf/*.ini $(DESTDIR)$(SHAREDIR)/conf/
+	install -m 644 src/lgotp.1 $(DESTDIR)$(MANDIR)/lgotp.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/lgotp $(DESTDIR)$(MANDIR)/lgotp.1
+	rm -rf $(DESTDIR)$(SHAREDIR)
+
+clean:
+	rm -rf build lgotp
+
+-include $(OBJ:.o=.d)

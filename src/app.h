@@ -1,0 +1,26 @@
+/*
+ * app.h - what one run of lgotp holds: the declarations, the database, the
+ * language, and the look-up context the field types use.
+ */
+#ifndef LGOTP_APP_H
+#define LGOTP_APP_H
+
+#include "db.h"
+#include "ftype.h"
+#include "schema.h"
+#include "validate.h"
+
+struct app {
+	struct schema *schema;
+	struct db *db;
+	enum lang lang;
+	int lean;
+	struct lookup_env env;
+	struct ftype_ctx ctx;       /* ctx.lookup_arg points at env */
+	char *today;                /* YYYY-MM-DD, fixed at start */
+};
+
+/* The text for the app's language: T(app, "日本語", "English"). */
+#define T(app, ja, en) ((app)->lang == LANG_EN ? (en) : (ja))
+
+#endif

@@ -1,0 +1,361 @@
+#include "ini.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <iniparser/iniparser.h>
+
+#include "text.h"
+
+/* iniparser reads lines into a 1,024-byte buffer, newline included. */
+#define INI_MAX_LINE 1022
+
+struct ini_key {
+	char *name;
+	int line;
+};
+
+struct ini_section {
+	char *name;
+	int line;
+	struct ini_key *keys;
+	size_t nkeys, cap;
+};
+
+struct ini {
+	char *path;
+	dictionary *dict;
+	struct ini_section *sections;
+	size_t nsections, cap;
+};
+
+static char *
+lower_dup(const char *s, size_t n)
+{
+	char *p = xstrndup(s, n);
+	for (char *q = p; *q; q++)
+		*q = (char)tolower((unsigned char)*q);
+	return p;
+}
+
+static struct ini_section *
+find_section(const struct ini *ini, const char *name)
+{
+	for (size_t i = 0; i < ini->nsections; i++)
+		if (strcmp(ini->sections[i].name, name) == 0)
+			return &ini->sections[i];
+	return NULL;
+}
+
+static const struct ini_key *
+find_key(const struct ini_section *s, const char *name)
+{
+	for (size_t i = 0; i < s->nkeys; i++)
+		if (strcmp(s->keys[i].name, name) == 0)
+			return &s->keys[i];
+	return NULL;
+}
+
+static void
+trim_span(const char **s, size_t *n)
+{
+	while (*n > 0 && isspace((unsigned char)**s)) {
+		(*s)++;
+		(*n)--;
+	}
+	while (*n > 0 && isspace((unsigned char)(*s)[*n - 1]))
+		(*n)--;
+}
+
+/*
+ * The second pass: record every section and key with its line, and find
+ * what iniparser would accept silently (duplicates) or fail on without a
+ * usable message.  Returns the number of errors appended.
+ */
+static int
+scan_lines(struct ini *ini, const char *text, size_t len, struct strlist *errs)
+{
+	int nerr = 0, lineno = 0;
+	struct ini_section *cur = NULL;
+	const char *p = text, *end = text + len;
+
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		size_t n = eol ? (size_t)(eol - p) : (size_t)(end - p);
+		const char *line = p;
+		p = eol ? eol + 1 : end;
+		lineno++;
+
+		if (n > INI_MAX_LINE) {
+			strlist_addf(errs, "%s:%d: line too long (%zu bytes, at most %d)",
+			    ini->path, lineno, n, INI_MAX_LINE);
+			nerr++;
+			continue;
+		}
+		if (!text_valid_utf8(line, n)) {
+			strlist_addf(errs, "%s:%d: not valid UTF-8", ini->path, lineno);
+			nerr++;
+			continue;
+		}
+		trim_span(&line, &n);
+		if (n == 0 || line[0] == ';' || line[0] == '#')
+			continue;
+		if (line[0] == '[') {
+			const char *close = memchr(line, ']', n);
+			if (close == NULL) {
+				strlist_addf(errs, "%s:%d: section header without ']'", ini->path, lineno);
+				nerr++;
+				cur = NULL;
+				continue;
+			}
+			const char *name = line + 1;
+			size_t nn = (size_t)(close - name);
+			trim_span(&name, &nn);
+			char *lname = lower_dup(name, nn);
+			if (nn == 0 || strchr(lname, ':') != NULL) {
+				strlist_addf(errs, "%s:%d: bad section name '%s'", ini->path, lineno, lname);
+				nerr++;
+				free(lname);
+				cur = NULL;
+				continue;
+			}
+			if ((cur = find_section(ini, lname)) != NULL) {
+				strlist_addf(errs, "%s:%d: section [%s] already given at line %d",
+				    ini->path, lineno, lname, cur->line);
+				nerr++;
+				free(lname);
+				continue;
+			}
+			ini->sections = xgrow(ini->sections, &ini->cap, ini->nsections + 1,
+			    sizeof *ini->sections);
+			cur = &ini->sections[ini->nsections++];
+			memset(cur, 0, sizeof *cur);
+			cur->name = lname;
+			cur->line = lineno;
+			continue;
+		}
+		const char *eq = memchr(line, '=', n);
+		if (eq == NULL) {
+			strlist_addf(errs, "%s:%d: expected 'key = value' or '[section]'", ini->path, lineno);
+			nerr++;
+			continue;
+		}
+		const char *key = line;
+		size_t kn = (size_t)(eq - line);
+		trim_span(&key, &kn);
+		if (kn == 0) {
+			strlist_addf(errs, "%s:%d: empty key name", ini->path, lineno);
+			nerr++;
+			continue;
+		}
+		if (cur == NULL) {
+			strlist_addf(errs, "%s:%d: key outside any [section]", ini->path, lineno);
+			nerr++;
+			continue;
+		}
+		char *lkey = lower_dup(key, kn);
+		const struct ini_key *prev = find_key(cur, lkey);
+		if (prev != NULL) {
+			strlist_addf(errs, "%s:%d: '%s' already set at line %d", ini->path, lineno,
+			    lkey, prev->line);
+			nerr++;
+			free(lkey);
+			continue;
+		}
+		cur->keys = xgrow(cur->keys, &cur->cap, cur->nkeys + 1, sizeof *cur->keys);
+		cur->keys[cur->nkeys].name = lkey;
+		cur->keys[cur->nkeys].line = lineno;
+		cur->nkeys++;
+	}
+	return nerr;
+}
+
+/* iniparser reports through a global callback; its messages are not needed
+ * since the line scan already reported the same faults with better words. */
+static int
+quiet_errback(const char *fmt, ...)
+{
+	(void)fmt;
+	return 0;
+}
+
+static int
+read_file(const char *path, char **text, size_t *len, struct strlist *errs)
+{
+	FILE *f = fopen(path, "rb");
+	if (f == NULL) {
+		strlist_addf(errs, "%s:0: cannot read: %s", path, strerror(errno));
+		return -1;
+	}
+	struct strbuf sb = SB_INIT;
+	char buf[8192];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		sb_add(&sb, buf, n);
+	int bad = ferror(f);
+	fclose(f);
+	if (bad) {
+		strlist_addf(errs, "%s:0: read error", path);
+		sb_free(&sb);
+		return -1;
+	}
+	*len = sb.len;
+	*text = sb_detach(&sb);
+	if (memchr(*text, '\0', *len) != NULL) {
+		strlist_addf(errs, "%s:0: holds a NUL byte: not a text file", path);
+		free(*text);
+		return -1;
+	}
+	return 0;
+}
+
+struct ini *
+ini_load(const char *path, struct strlist *errs)
+{
+	char *text;
+	size_t len;
+	if (read_file(path, &text, &len, errs) != 0)
+		return NULL;
+
+	struct ini *ini = xcalloc(1, sizeof *ini);
+	ini->path = xstrdup(path);
+	int nerr = scan_lines(ini, text, len, errs);
+	free(text);
+	if (nerr > 0) {
+		ini_free(ini);
+		return NULL;
+	}
+	iniparser_set_error_callback(quiet_errback);
+	ini->dict = iniparser_load(path);
+	iniparser_set_error_callback(NULL);
+	if (ini->dict == NULL) {
+		strlist_addf(errs, "%s:0: cannot be parsed", path);
+		ini_free(ini);
+		return NULL;
+	}
+	return ini;
+}
+
+void
+ini_free(struct ini *ini)
+{
+	if (ini == NULL)
+		return;
+	for (size_t i = 0; i < ini->nsections; i++) {
+		for (size_t k = 0; k < ini->sections[i].nkeys; k++)
+			free(ini->sections[i].keys[k].name);
+		free(ini->sections[i].keys);
+		free(ini->sections[i].name);
+	}
+	free(ini->sections);
+	if (ini->dict)
+		iniparser_freedict(ini->dict);
+	free(ini->path);
+	free(ini);
+}
+
+const char *
+ini_path(const struct ini *ini)
+{
+	return ini->path;
+}
+
+size_t
+ini_nsections(const struct ini *ini)
+{
+	return ini->nsections;
+}
+
+const char *
+ini_section(const struct ini *ini, size_t n)
+{
+	return n < ini->nsections ? ini->sections[n].name : NULL;
+}
+
+int
+ini_has_section(const struct ini *ini, const char *section)
+{
+	return find_section(ini, section) != NULL;
+}
+
+size_t
+ini_nkeys(const struct ini *ini, const char *section)
+{
+	const struct ini_section *s = find_section(ini, section);
+	return s ? s->nkeys : 0;
+}
+
+const char *
+ini_key(const struct ini *ini, const char *section, size_t n)
+{
+	const struct ini_section *s = find_section(ini, section);
+	return s && n < s->nkeys ? s->keys[n].name : NULL;
+}
+
+const char *
+ini_get(const struct ini *ini, const char *section, const char *key)
+{
+	const struct ini_section *s = find_section(ini, section);
+	if (s == NULL || find_key(s, key) == NULL)
+		return NULL;
+	/* Only ever the string getter, and only for a key known to exist:
+	 * Debian's iniparser 4.1 crashes in the typed getters on a section name. */
+	char *full = xasprintf("%s:%s", section, key);
+	const char *v = iniparser_getstring(ini->dict, full, NULL);
+	free(full);
+	return v ? v : "";
+}
+
+int
+ini_line(const struct ini *ini, const char *section, const char *key)
+{
+	const struct ini_section *s = find_section(ini, section);
+	if (s == NULL)
+		return 0;
+	if (key == NULL)
+		return s->line;
+	const struct ini_key *k = find_key(s, key);
+	return k ? k->line : 0;
+}
+
+int
+ini_get_bool(const struct ini *ini, const char *section, const char *key, int def,
+    struct strlist *errs)
+{
+	const char *v = ini_get(ini, section, key);
+	if (v == NULL)
+		return def;
+	static const char *const yes[] = { "yes", "true", "on", "1" };
+	static const char *const no[] = { "no", "false", "off", "0" };
+	for (size_t i = 0; i < 4; i++) {
+		if (strcasecmp(v, yes[i]) == 0)
+			return 1;
+		if (strcasecmp(v, no[i]) == 0)
+			return 0;
+	}
+	strlist_addf(errs, "%s:%d: %s: expected yes or no, not '%s'", ini->path,
+	    ini_line(ini, section, key), key, v);
+	return def;
+}
+
+long
+ini_get_long(const struct ini *ini, const char *section, const char *key, long def,
+    long min, long max, struct strlist *errs)
+{
+	const char *v = ini_get(ini, section, key);
+	if (v == NULL)
+		return def;
+	char *end;
+	errno = 0;
+	long n = strtol(v, &end, 10);
+	if (errno != 0 || end == v || *end != '\0' || n < min || n > max) {
+		strlist_addf(errs, "%s:%d: %s: expected a whole number from %ld to %ld, not '%s'",
+		    ini->path, ini_line(ini, section, key), key, min, max, v);
+		return def;
+	}
+	return n;
+}

@@ -1,0 +1,349 @@
+/*
+ * main.c - the command line (SPEC §4): options, then the TUI or one of
+ * the commands.  Exit status: 0 done, 1 some data rejected, 2 bad usage
+ * or configuration.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "csv.h"
+#include "db.h"
+#include "exchange.h"
+#include "schema.h"
+#include "tui.h"
+#include "ui.h"
+#include "util.h"
+
+#define LGOTP_VERSION "0.1.0"
+
+#ifndef LGOTP_SHAREDIR
+#define LGOTP_SHAREDIR "/usr/local/share/lgotp"
+#endif
+
+struct options {
+	const char *db_dir;
+	const char *conf;
+	const char *screens;
+	const char *lang;
+	const char *encoding;
+	const char *screen;
+	const char *mode;
+	int lean;
+};
+
+static void
+usage(FILE *f)
+{
+	fputs("usage: lgotp [OPTIONS]                      the menu\n"
+	      "       lgotp [OPTIONS] --screen NAME        new-record entry on screen NAME\n"
+	      "       lgotp [OPTIONS] import NAME FILE     CSV rows into screen NAME's records\n"
+	      "       lgotp [OPTIONS] export NAME [FILE]   screen NAME's records as CSV\n"
+	      "       lgotp [OPTIONS] check                validate screens/ and conf/\n"
+	      "       lgotp [OPTIONS] backup DIR           consistent, compacted copy of the database\n"
+	      "       lgotp --help | --version\n"
+	      "options:\n"
+	      "  --db DIR           the database directory (or LGOTP_DB, or conf [database] dir)\n"
+	      "  --conf FILE        settings file (default ./conf/lgotp.ini, else the installed one)\n"
+	      "  --screens DIR      screen files (default: screens/ beside conf/)\n"
+	      "  --lang ja|en       language of screens and messages\n"
+	      "  --encoding utf-8|utf-8-bom|cp932\n"
+	      "                     export: the CSV's encoding (default utf-8-bom, for Excel);\n"
+	      "                     import: force one (default: BOM, else UTF-8, else CP932)\n"
+	      "  --mode insert|upsert\n"
+	      "                     import: reject rows whose key exists (default) or replace them\n"
+	      "  --lean             no colour (for slow links)\n"
+	      "exit status: 0 done; 1 some data rejected (each row reported on stderr); 2 bad usage\n"
+	      "or configuration\n", f);
+}
+
+static int
+file_exists(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0;
+}
+
+/* --conf, else LGOTP_CONF, else ./conf/lgotp.ini, else the installed one. */
+static char *
+find_conf(const struct options *o)
+{
+	if (o->conf)
+		return xstrdup(o->conf);
+	const char *env = getenv("LGOTP_CONF");
+	if (env && *env)
+		return xstrdup(env);
+	if (file_exists("conf/lgotp.ini"))
+		return xstrdup("conf/lgotp.ini");
+	return xstrdup(LGOTP_SHAREDIR "/conf/lgotp.ini");
+}
+
+static char *
+today_iso(void)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	char buf[16];
+	strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+	return xstrdup(buf);
+}
+
+/* Japanese must work even where LANG is unset or C (Tera Term, PuTTY). */
+static void
+set_locale(void)
+{
+	if (setlocale(LC_ALL, "") == NULL || strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
+		setlocale(LC_ALL, "C.UTF-8");
+}
+
+static enum lang
+pick_lang(const struct options *o, const struct schema *s)
+{
+	if (o->lang)
+		return strcmp(o->lang, "en") == 0 ? LANG_EN : LANG_JA;
+	return s ? s->settings.lang : LANG_JA;
+}
+
+static int
+open_db(struct app *app, const struct options *o)
+{
+	const char *dir = o->db_dir;
+	if (dir == NULL)
+		dir = getenv("LGOTP_DB");
+	if ((dir == NULL || *dir == '\0') && app->schema->settings.db_dir)
+		dir = app->schema->settings.db_dir;
+	if (dir == NULL || *dir == '\0') {
+		fprintf(stderr, "lgotp: %s\n", T(app, "データベースの場所がありません: --db DIR を指定してください",
+		    "no database given: use --db DIR, LGOTP_DB, or [database] dir in the settings"));
+		return -1;
+	}
+	char *why = NULL;
+	if (db_open(dir, &app->db, &why) != 0) {
+		fprintf(stderr, "lgotp: %s\n", why);
+		free(why);
+		return -1;
+	}
+	app->env.db = app->db;
+	return 0;
+}
+
+static const struct screen_def *
+screen_arg(struct app *app, const char *name)
+{
+	const struct screen_def *sd = schema_screen(app->schema, name);
+	if (sd == NULL) {
+		fprintf(stderr, "lgotp: %s '%s'; %s", T(app, "画面がありません:", "no such screen:"), name,
+		    T(app, "画面:", "screens:"));
+		for (size_t i = 0; i < app->schema->nscreens; i++)
+			fprintf(stderr, " %s", app->schema->screens[i].name);
+		fputc('\n', stderr);
+	}
+	return sd;
+}
+
+static int
+cmd_import(struct app *app, const struct options *o, char **argv, int argc)
+{
+	if (argc != 2) {
+		usage(stderr);
+		return 2;
+	}
+	const struct screen_def *sd = screen_arg(app, argv[0]);
+	if (sd == NULL)
+		return 2;
+	struct import_opts io = { CSV_AUTO, false };
+	if (o->encoding) {
+		int e = csv_encoding_parse(o->encoding);
+		if (e < 0) {
+			fprintf(stderr, "lgotp: --encoding %s: utf-8, utf-8-bom or cp932\n", o->encoding);
+			return 2;
+		}
+		io.encoding = (enum csv_encoding)e;
+	}
+	if (o->mode && strcmp(o->mode, "upsert") == 0)
+		io.upsert = true;
+	else if (o->mode && strcmp(o->mode, "insert") != 0) {
+		fprintf(stderr, "lgotp: --mode %s: insert or upsert\n", o->mode);
+		return 2;
+	}
+	if (open_db(app, o) != 0)
+		return 2;
+	struct import_stats st;
+	int rc = exchange_import(app, sd, argv[1], &io, stderr, &st);
+	fprintf(stderr, T(app, "%s: %ld 行, %ld 件保存, %ld 行不採用\n",
+	    "%s: %ld rows, %ld stored, %ld rejected\n"), argv[1], st.rows, st.stored, st.rejected);
+	return rc;
+}
+
+static int
+cmd_export(struct app *app, const struct options *o, char **argv, int argc)
+{
+	if (argc < 1 || argc > 2) {
+		usage(stderr);
+		return 2;
+	}
+	const struct screen_def *sd = screen_arg(app, argv[0]);
+	if (sd == NULL)
+		return 2;
+	enum csv_encoding enc = CSV_UTF8_BOM;
+	if (o->encoding) {
+		int e = csv_encoding_parse(o->encoding);
+		if (e < 0) {
+			fprintf(stderr, "lgotp: --encoding %s: utf-8, utf-8-bom or cp932\n", o->encoding);
+			return 2;
+		}
+		enc = (enum csv_encoding)e;
+	}
+	if (open_db(app, o) != 0)
+		return 2;
+	FILE *out = stdout;
+	if (argc == 2 && (out = fopen(argv[1], "wb")) == NULL) {
+		fprintf(stderr, "lgotp: %s: %s\n", argv[1], strerror(errno));
+		return 2;
+	}
+	int rc = exchange_export(app, sd, out, enc, stderr);
+	if (fflush(out) != 0 || ferror(out)) {
+		fprintf(stderr, "lgotp: %s: %s\n", argc == 2 ? argv[1] : "stdout", strerror(errno));
+		rc = 2;
+	}
+	if (out != stdout && fclose(out) != 0)
+		rc = 2;
+	return rc;
+}
+
+static int
+cmd_backup(struct app *app, const struct options *o, char **argv, int argc)
+{
+	if (argc != 1) {
+		usage(stderr);
+		return 2;
+	}
+	if (open_db(app, o) != 0)
+		return 2;
+	char *why = NULL;
+	if (db_backup(app->db, argv[0], &why) != 0) {
+		fprintf(stderr, "lgotp: backup: %s\n", why);
+		free(why);
+		return 2;
+	}
+	return 0;
+}
+
+static int
+run_tui(struct app *app, const struct options *o)
+{
+	const struct screen_def *sd = NULL;
+	if (o->screen && (sd = screen_arg(app, o->screen)) == NULL)
+		return 2;
+	if (open_db(app, o) != 0)
+		return 2;
+	char *why = NULL;
+	if (tui_start(app, &why) != 0) {
+		fprintf(stderr, "lgotp: %s\n", why);
+		free(why);
+		return 2;
+	}
+	if (sd)
+		ui_form(app, sd, NULL);
+	else
+		ui_menu(app);
+	tui_end();
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	set_locale();
+	struct options o = { 0 };
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "conf", required_argument, NULL, 'c' },
+		{ "screens", required_argument, NULL, 's' },
+		{ "lang", required_argument, NULL, 'l' },
+		{ "encoding", required_argument, NULL, 'e' },
+		{ "screen", required_argument, NULL, 'S' },
+		{ "mode", required_argument, NULL, 'm' },
+		{ "lean", no_argument, NULL, 'L' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+	/* '+': options stop at the command, so FILE arguments starting with '-' work. */
+	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd': o.db_dir = optarg; break;
+		case 'c': o.conf = optarg; break;
+		case 's': o.screens = optarg; break;
+		case 'l': o.lang = optarg; break;
+		case 'e': o.encoding = optarg; break;
+		case 'S': o.screen = optarg; break;
+		case 'm': o.mode = optarg; break;
+		case 'L': o.lean = 1; break;
+		case 'h': usage(stdout); return 0;
+		case 'V': printf("lgotp %s\n", LGOTP_VERSION); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (o.lang && strcmp(o.lang, "ja") != 0 && strcmp(o.lang, "en") != 0) {
+		fprintf(stderr, "lgotp: --lang %s: ja or en\n", o.lang);
+		return 2;
+	}
+	const char *cmd = optind < argc ? argv[optind] : NULL;
+	char **args = argv + optind + 1;
+	int nargs = cmd ? argc - optind - 1 : 0;
+
+	struct app app = { 0 };
+	app.lang = pick_lang(&o, NULL);
+	char *conf = find_conf(&o);
+	struct strlist errs = { 0 };
+	app.schema = schema_load(conf, o.screens, &errs);
+	free(conf);
+	for (size_t i = 0; i < errs.n; i++)
+		fprintf(stderr, "%s\n", errs.v[i]);
+	strlist_free(&errs);
+	if (app.schema == NULL)
+		return 2;
+	app.lang = pick_lang(&o, app.schema);
+	app.lean = o.lean || app.schema->settings.lean;
+	app.env.schema = app.schema;
+	validate_ctx_init(&app.ctx, &app.env, app.lang);
+	app.today = today_iso();
+
+	int rc;
+	if (cmd == NULL)
+		rc = run_tui(&app, &o);
+	else if (strcmp(cmd, "check") == 0) {
+		rc = nargs == 0 ? 0 : 2;
+		if (rc == 0)
+			printf("%s: %zu %s\n", app.schema->settings.conf_path, app.schema->nscreens,
+			    T(&app, "画面、問題なし", "screens, no problems"));
+		else
+			usage(stderr);
+	} else if (strcmp(cmd, "import") == 0)
+		rc = cmd_import(&app, &o, args, nargs);
+	else if (strcmp(cmd, "export") == 0)
+		rc = cmd_export(&app, &o, args, nargs);
+	else if (strcmp(cmd, "backup") == 0)
+		rc = cmd_backup(&app, &o, args, nargs);
+	else {
+		fprintf(stderr, "lgotp: %s '%s'\n", T(&app, "不明なコマンド", "unknown command"), cmd);
+		usage(stderr);
+		rc = 2;
+	}
+	if (app.db)
+		db_close(app.db);
+	schema_free(app.schema);
+	free(app.today);
+	return rc;
+}

@@ -1,0 +1,684 @@
+#include "schema.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "derive.h"
+#include "ftype.h"
+#include "ini.h"
+#include "text.h"
+
+/* The screen is laid out for this size at least (SPEC: fully usable at 80x24). */
+#define SCREEN_COLS 80
+#define SCREEN_ROWS 24
+/* Rows the form cannot use: title, status line, key line, a blank. */
+#define RESERVED_ROWS 4
+
+static const char *const screen_keys[] = {
+	"title_ja", "title_en", "key", "list", "search", "label", NULL
+};
+static const char *const field_keys[] = {
+	"label_ja", "label_en", "type", "width", "required", "carry", "autoskip", "default",
+	"ref", "min", "max", "row", "col", "derive", "kana", NULL
+};
+static const char *const settings_sections[] = { "database", "survey", "display", "paths", NULL };
+static const char *const settings_keys[] = {
+	"database:dir", "survey:year", "display:lang", "display:lean", "paths:screens", NULL
+};
+
+static int
+in_list(const char *const *list, const char *s)
+{
+	for (; *list; list++)
+		if (strcmp(*list, s) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+starts_with(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+#define ERR(ini, line, ...) err_at(errs, ini_path(ini), line, __VA_ARGS__)
+
+static void __attribute__((format(printf, 4, 5)))
+err_at(struct strlist *errs, const char *path, int line, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	strlist_addf(errs, "%s:%d: %s", path, line, msg);
+	free(msg);
+}
+
+int
+schema_field_index(const struct screen_def *sd, const char *id)
+{
+	for (size_t i = 0; i < sd->nfields; i++)
+		if (strcmp(sd->fields[i].id, id) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* A comma-separated list of field ids into indexes; each unknown one is an error. */
+static size_t *
+field_list(const struct ini *ini, const char *sec, const char *key, const struct screen_def *sd,
+    size_t *n, struct strlist *errs)
+{
+	*n = 0;
+	const char *v = ini_get(ini, sec, key);
+	if (v == NULL || *v == '\0')
+		return NULL;
+	struct strlist parts = { 0 };
+	split_trim(v, ',', &parts);
+	size_t *idx = xcalloc(parts.n, sizeof *idx);
+	for (size_t i = 0; i < parts.n; i++) {
+		int fi = schema_field_index(sd, parts.v[i]);
+		if (fi < 0)
+			ERR(ini, ini_line(ini, sec, key), "%s: no field '%s' on this screen", key,
+			    parts.v[i]);
+		else
+			idx[(*n)++] = (size_t)fi;
+	}
+	strlist_free(&parts);
+	return idx;
+}
+
+static char *
+dup_or_null(const char *s)
+{
+	return s && *s ? xstrdup(s) : NULL;
+}
+
+static void
+load_choices(const struct ini *ini, const char *sec, struct field_def *f, struct strlist *errs)
+{
+	size_t nk = ini_nkeys(ini, sec);
+	for (size_t k = 0; k < nk; k++) {
+		const char *key = ini_key(ini, sec, k);
+		if (!starts_with(key, "choice."))
+			continue;
+		const char *code = key + strlen("choice.");
+		const char *v = ini_get(ini, sec, key);
+		int line = ini_line(ini, sec, key);
+		if (*code == '\0') {
+			ERR(ini, line, "choice without a code: write choice.CODE = 日本語 | English");
+			continue;
+		}
+		struct strlist parts = { 0 };
+		split_trim(v, '|', &parts);
+		if (parts.n != 2 || !*parts.v[0] || !*parts.v[1]) {
+			ERR(ini, line, "%s: expected '日本語 | English'", key);
+			strlist_free(&parts);
+			continue;
+		}
+		f->choices = xrealloc(f->choices, (f->nchoices + 1) * sizeof *f->choices);
+		struct choice *c = &f->choices[f->nchoices++];
+		c->code = xstrdup(code);
+		c->label[LANG_JA] = parts.v[0];
+		c->label[LANG_EN] = parts.v[1];
+		free(parts.v);
+	}
+}
+
+static void
+load_derive(const struct ini *ini, const char *sec, struct screen_def *sd, struct field_def *f,
+    struct strlist *errs)
+{
+	const char *v = ini_get(ini, sec, "derive");
+	if (v == NULL)
+		return;
+	int line = ini_line(ini, sec, "derive");
+	const char *open = strchr(v, '('), *close = strrchr(v, ')');
+	if (open == NULL || close == NULL || close < open || close[1] != '\0') {
+		ERR(ini, line, "derive: expected NAME(FIELD, ...), one of %s", derive_names());
+		return;
+	}
+	char *raw = xstrndup(v, (size_t)(open - v));
+	char *name = trim_dup(raw);
+	free(raw);
+	const struct derivation *d = derive_find(name);
+	if (d == NULL) {
+		ERR(ini, line, "derive: unknown '%s'; known: %s", name, derive_names());
+		free(name);
+		return;
+	}
+	free(name);
+	char *inner = xstrndup(open + 1, (size_t)(close - open - 1));
+	struct strlist args = { 0 };
+	split_trim(inner, ',', &args);
+	free(inner);
+	if (args.n != d->nargs) {
+		ERR(ini, line, "derive: %s takes %zu field(s), not %zu", d->name, d->nargs, args.n);
+		strlist_free(&args);
+		return;
+	}
+	f->derive_args = xcalloc(args.n, sizeof *f->derive_args);
+	for (size_t i = 0; i < args.n; i++) {
+		int fi = schema_field_index(sd, args.v[i]);
+		if (fi < 0) {
+			ERR(ini, line, "derive: no field '%s' on this screen", args.v[i]);
+			strlist_free(&args);
+			return;
+		}
+		f->derive_args[i] = (size_t)fi;
+	}
+	f->nderive_args = args.n;
+	f->derive = d;
+	strlist_free(&args);
+}
+
+/* The field sections, first pass: ids, so lists and derivations can name them. */
+static void
+load_field(const struct ini *ini, const char *sec, struct field_def *f, struct strlist *errs)
+{
+	int line = ini_line(ini, sec, NULL);
+	f->line = line;
+	f->row = f->col = -1;
+	f->min = 1;
+	f->max = 0;
+	size_t nk = ini_nkeys(ini, sec);
+	for (size_t k = 0; k < nk; k++) {
+		const char *key = ini_key(ini, sec, k);
+		if (!in_list(field_keys, key) && !starts_with(key, "choice."))
+			ERR(ini, ini_line(ini, sec, key), "unknown key '%s' in [%s]", key, sec);
+	}
+	for (int l = 0; l < LANG_COUNT; l++) {
+		const char *key = l == LANG_JA ? "label_ja" : "label_en";
+		const char *v = ini_get(ini, sec, key);
+		if (v == NULL || *v == '\0') {
+			ERR(ini, line, "[%s] needs %s", sec, key);
+			v = f->id;
+		} else if (text_has_control(v)) {
+			ERR(ini, ini_line(ini, sec, key), "%s: control character", key);
+		}
+		f->label[l] = xstrdup(v);
+	}
+	const char *type = ini_get(ini, sec, "type");
+	if (type == NULL) {
+		ERR(ini, line, "[%s] needs a type", sec);
+	} else if ((f->type = ftype_find(type)) == NULL) {
+		struct strbuf known = SB_INIT;
+		for (const struct ftype *const *t = ftype_all(); *t; t++)
+			sb_addf(&known, "%s%s", known.len ? ", " : "", (*t)->name);
+		ERR(ini, ini_line(ini, sec, "type"), "unknown type '%s'; known: %s", type,
+		    known.s ? known.s : "");
+		sb_free(&known);
+	}
+	f->width = (int)ini_get_long(ini, sec, "width", 0, 1, SCREEN_COLS, errs);
+	f->required = ini_get_bool(ini, sec, "required", 0, errs);
+	f->carry = ini_get_bool(ini, sec, "carry", 0, errs);
+	f->autoskip = ini_get_bool(ini, sec, "autoskip", 0, errs);
+	f->kana = ini_get_bool(ini, sec, "kana", 0, errs);
+	f->default_value = dup_or_null(ini_get(ini, sec, "default"));
+	f->ref = dup_or_null(ini_get(ini, sec, "ref"));
+	if (ini_get(ini, sec, "min") || ini_get(ini, sec, "max")) {
+		f->min = ini_get_long(ini, sec, "min", 0, -999999999999L, 999999999999L, errs);
+		f->max = ini_get_long(ini, sec, "max", 999999999999L, -999999999999L, 999999999999L,
+		    errs);
+		if (f->min > f->max)
+			ERR(ini, ini_line(ini, sec, "min"), "min is greater than max");
+	}
+	f->row = (int)ini_get_long(ini, sec, "row", -1, 1, SCREEN_ROWS - RESERVED_ROWS, errs);
+	f->col = (int)ini_get_long(ini, sec, "col", -1, 0, SCREEN_COLS - 1, errs);
+	load_choices(ini, sec, f, errs);
+
+	if (f->type == NULL)
+		return;
+	int is_choice = strcmp(f->type->name, "choice") == 0;
+	if (is_choice && f->nchoices == 0)
+		ERR(ini, line, "[%s] is a choice with no choice.CODE lines", sec);
+	if (!is_choice && f->nchoices > 0)
+		ERR(ini, line, "[%s] has choices but is of type %s", sec, f->type->name);
+	if (strcmp(f->type->name, "ref") == 0 && f->ref == NULL)
+		ERR(ini, line, "[%s] is a ref and needs ref = SCREEN", sec);
+	/* Widths the type fixes are the type's to say; the rest must be given. */
+	if (f->width == 0) {
+		int w = 0;
+		if (is_choice)
+			for (size_t i = 0; i < f->nchoices; i++)
+				if (text_width(f->choices[i].code) > w)
+					w = text_width(f->choices[i].code);
+		static const struct { const char *type; int width; } fixed[] = {
+			{ "date", 10 }, { "fy", 4 }, { "lgcode", 6 }, { "country", 2 },
+		};
+		for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+			if (strcmp(f->type->name, fixed[i].type) == 0)
+				w = fixed[i].width;
+		if (w == 0)
+			ERR(ini, line, "[%s] needs a width (columns)", sec);
+		f->width = w ? w : 1;
+	}
+}
+
+static void
+load_imports(const struct ini *ini, struct screen_def *sd, struct strlist *errs)
+{
+	for (size_t s = 0; s < ini_nsections(ini); s++) {
+		const char *sec = ini_section(ini, s);
+		if (!starts_with(sec, "import."))
+			continue;
+		sd->imports = xrealloc(sd->imports, (sd->nimports + 1) * sizeof *sd->imports);
+		struct import_layout *im = &sd->imports[sd->nimports++];
+		memset(im, 0, sizeof *im);
+		im->name = xstrdup(sec + strlen("import."));
+		for (size_t k = 0; k < ini_nkeys(ini, sec); k++) {
+			const char *key = ini_key(ini, sec, k);
+			const char *v = ini_get(ini, sec, key);
+			if (strcmp(key, "detect") == 0) {
+				im->detect = xstrdup(v);
+				continue;
+			}
+			int fi = schema_field_index(sd, key);
+			if (fi < 0) {
+				ERR(ini, ini_line(ini, sec, key), "no field '%s' on this screen", key);
+				continue;
+			}
+			im->columns = xrealloc(im->columns, (im->ncolumns + 1) * sizeof *im->columns);
+			struct import_column *c = &im->columns[im->ncolumns++];
+			memset(c, 0, sizeof *c);
+			c->field = (size_t)fi;
+			split_trim(v, '|', &c->headers);
+		}
+		if (im->detect == NULL)
+			ERR(ini, ini_line(ini, sec, NULL), "[%s] needs detect = HEADER", sec);
+	}
+}
+
+/* Automatic layout: one field a row, labels in a column as wide as the widest. */
+static void
+check_layout(const struct ini *ini, struct screen_def *sd, struct strlist *errs)
+{
+	int labelw = 0;
+	for (size_t i = 0; i < sd->nfields; i++)
+		for (int l = 0; l < LANG_COUNT; l++)
+			if (text_width(sd->fields[i].label[l]) > labelw)
+				labelw = text_width(sd->fields[i].label[l]);
+	int row = 2;
+	for (size_t i = 0; i < sd->nfields; i++) {
+		struct field_def *f = &sd->fields[i];
+		if (f->row < 0)
+			f->row = row;
+		if (f->col < 0)
+			f->col = labelw + 3;
+		row = f->row + 1;
+		if (f->col + f->width > SCREEN_COLS)
+			ERR(ini, f->line, "[field.%s] does not fit in %d columns: starts at column %d, "
+			    "%d wide", f->id, SCREEN_COLS, f->col, f->width);
+		if (f->row > SCREEN_ROWS - RESERVED_ROWS + 1)
+			ERR(ini, f->line, "[field.%s] does not fit in %d rows (row %d)", f->id,
+			    SCREEN_ROWS, f->row);
+	}
+}
+
+static char *
+base_name(const char *file)
+{
+	const char *b = strrchr(file, '/');
+	b = b ? b + 1 : file;
+	const char *dot = strrchr(b, '.');
+	return xstrndup(b, dot ? (size_t)(dot - b) : strlen(b));
+}
+
+static void
+load_screen(const char *path, struct screen_def *sd, struct strlist *errs)
+{
+	memset(sd, 0, sizeof *sd);
+	sd->name = base_name(path);
+	sd->file = xstrdup(path);
+	struct ini *ini = ini_load(path, errs);
+	if (ini == NULL)
+		return;
+	if (!ini_has_section(ini, "screen"))
+		ERR(ini, 1, "no [screen] section");
+	for (size_t s = 0; s < ini_nsections(ini); s++) {
+		const char *sec = ini_section(ini, s);
+		if (strcmp(sec, "screen") != 0 && !starts_with(sec, "field.") &&
+		    !starts_with(sec, "import."))
+			ERR(ini, ini_line(ini, sec, NULL), "unknown section [%s]: expected [screen], "
+			    "[field.ID] or [import.NAME]", sec);
+		else if (starts_with(sec, "field.") && sec[6] != '\0')
+			sd->nfields++;
+	}
+	for (size_t k = 0; k < ini_nkeys(ini, "screen"); k++) {
+		const char *key = ini_key(ini, "screen", k);
+		if (!in_list(screen_keys, key))
+			ERR(ini, ini_line(ini, "screen", key), "unknown key '%s' in [screen]", key);
+	}
+	for (int l = 0; l < LANG_COUNT; l++) {
+		const char *key = l == LANG_JA ? "title_ja" : "title_en";
+		const char *v = ini_get(ini, "screen", key);
+		if (v == NULL || *v == '\0')
+			ERR(ini, ini_line(ini, "screen", NULL), "[screen] needs %s", key);
+		sd->title[l] = xstrdup(v ? v : sd->name);
+	}
+	if (sd->nfields == 0)
+		ERR(ini, 1, "no [field.ID] sections");
+	sd->fields = xcalloc(sd->nfields, sizeof *sd->fields);
+	size_t fi = 0;
+	for (size_t s = 0; s < ini_nsections(ini); s++) {
+		const char *sec = ini_section(ini, s);
+		if (starts_with(sec, "field.") && sec[6] != '\0')
+			sd->fields[fi++].id = xstrdup(sec + 6);
+	}
+	fi = 0;
+	for (size_t s = 0; s < ini_nsections(ini); s++) {
+		const char *sec = ini_section(ini, s);
+		if (starts_with(sec, "field.") && sec[6] != '\0')
+			load_field(ini, sec, &sd->fields[fi++], errs);
+	}
+	fi = 0;
+	for (size_t s = 0; s < ini_nsections(ini); s++) {
+		const char *sec = ini_section(ini, s);
+		if (starts_with(sec, "field.") && sec[6] != '\0')
+			load_derive(ini, sec, sd, &sd->fields[fi++], errs);
+	}
+	sd->key = field_list(ini, "screen", "key", sd, &sd->nkey, errs);
+	if (sd->nkey == 0 && ini_has_section(ini, "screen"))
+		ERR(ini, ini_line(ini, "screen", NULL), "[screen] needs key = FIELD[, FIELD...]");
+	for (size_t i = 0; i < sd->nkey; i++)
+		sd->fields[sd->key[i]].required = true;
+	sd->list = field_list(ini, "screen", "list", sd, &sd->nlist, errs);
+	if (sd->nlist == 0) {
+		sd->list = xcalloc(sd->nkey ? sd->nkey : 1, sizeof *sd->list);
+		memcpy(sd->list, sd->key, sd->nkey * sizeof *sd->key);
+		sd->nlist = sd->nkey;
+	}
+	sd->search = field_list(ini, "screen", "search", sd, &sd->nsearch, errs);
+	size_t nlabel;
+	size_t *label = field_list(ini, "screen", "label", sd, &nlabel, errs);
+	sd->label = nlabel ? label[0] : (sd->nkey ? sd->key[0] : 0);
+	free(label);
+	load_imports(ini, sd, errs);
+	check_layout(ini, sd, errs);
+	ini_free(ini);
+}
+
+static void
+free_screen(struct screen_def *sd)
+{
+	for (size_t i = 0; i < sd->nfields; i++) {
+		struct field_def *f = &sd->fields[i];
+		free(f->id);
+		for (int l = 0; l < LANG_COUNT; l++)
+			free(f->label[l]);
+		free(f->default_value);
+		free(f->ref);
+		free(f->derive_args);
+		for (size_t c = 0; c < f->nchoices; c++) {
+			free(f->choices[c].code);
+			for (int l = 0; l < LANG_COUNT; l++)
+				free(f->choices[c].label[l]);
+		}
+		free(f->choices);
+	}
+	for (size_t i = 0; i < sd->nimports; i++) {
+		struct import_layout *im = &sd->imports[i];
+		for (size_t c = 0; c < im->ncolumns; c++)
+			strlist_free(&im->columns[c].headers);
+		free(im->columns);
+		free(im->name);
+		free(im->detect);
+	}
+	free(sd->imports);
+	free(sd->fields);
+	free(sd->key);
+	free(sd->list);
+	free(sd->search);
+	for (int l = 0; l < LANG_COUNT; l++)
+		free(sd->title[l]);
+	free(sd->name);
+	free(sd->file);
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void
+load_screens(struct schema *s, const char *dir, struct strlist *errs)
+{
+	DIR *d = opendir(dir);
+	if (d == NULL) {
+		strlist_addf(errs, "%s:0: cannot read the screens directory: %s", dir, strerror(errno));
+		return;
+	}
+	struct strlist files = { 0 };
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		size_t n = strlen(de->d_name);
+		if (n > 4 && strcmp(de->d_name + n - 4, ".ini") == 0 && de->d_name[0] != '.')
+			strlist_addf(&files, "%s/%s", dir, de->d_name);
+	}
+	closedir(d);
+	qsort(files.v, files.n, sizeof *files.v, cmp_str);
+	if (files.n == 0)
+		strlist_addf(errs, "%s:0: no screen files (*.ini)", dir);
+	s->screens = xcalloc(files.n ? files.n : 1, sizeof *s->screens);
+	for (size_t i = 0; i < files.n; i++)
+		load_screen(files.v[i], &s->screens[s->nscreens++], errs);
+	strlist_free(&files);
+
+	/* References between screens, once all are known. */
+	for (size_t i = 0; i < s->nscreens; i++) {
+		struct screen_def *sd = &s->screens[i];
+		for (size_t f = 0; f < sd->nfields; f++) {
+			const struct field_def *fd = &sd->fields[f];
+			if (fd->ref && schema_screen(s, fd->ref) == NULL)
+				strlist_addf(errs, "%s:%d: [field.%s] ref = %s: no such screen", sd->file,
+				    fd->line, fd->id, fd->ref);
+		}
+	}
+}
+
+static void
+load_settings(struct schema *s, const char *conf_path, struct strlist *errs)
+{
+	struct settings *st = &s->settings;
+	st->conf_path = xstrdup(conf_path);
+	st->lang = LANG_JA;
+	st->survey_year = 0;
+	struct ini *ini = s->conf = ini_load(conf_path, errs);
+	if (ini == NULL)
+		return;
+	for (size_t i = 0; i < ini_nsections(ini); i++) {
+		const char *sec = ini_section(ini, i);
+		if (!in_list(settings_sections, sec)) {
+			ERR(ini, ini_line(ini, sec, NULL), "unknown section [%s]", sec);
+			continue;
+		}
+		for (size_t k = 0; k < ini_nkeys(ini, sec); k++) {
+			char *full = xasprintf("%s:%s", sec, ini_key(ini, sec, k));
+			if (!in_list(settings_keys, full))
+				ERR(ini, ini_line(ini, sec, ini_key(ini, sec, k)), "unknown key '%s' in [%s]",
+				    ini_key(ini, sec, k), sec);
+			free(full);
+		}
+	}
+	st->db_dir = dup_or_null(ini_get(ini, "database", "dir"));
+	st->survey_year = ini_get_long(ini, "survey", "year", 0, 1989, 2200, errs);
+	const char *lang = ini_get(ini, "display", "lang");
+	if (lang && strcmp(lang, "en") == 0)
+		st->lang = LANG_EN;
+	else if (lang && strcmp(lang, "ja") != 0)
+		ERR(ini, ini_line(ini, "display", "lang"), "lang: expected ja or en, not '%s'", lang);
+	st->lean = ini_get_bool(ini, "display", "lean", 0, errs);
+	st->screens_dir = dup_or_null(ini_get(ini, "paths", "screens"));
+}
+
+static void
+load_menu(struct schema *s, const char *path, struct strlist *errs)
+{
+	struct ini *ini = ini_load(path, errs);
+	if (ini == NULL)
+		return;
+	for (int l = 0; l < LANG_COUNT; l++) {
+		const char *v = ini_get(ini, "menu", l == LANG_JA ? "title_ja" : "title_en");
+		s->menu_title[l] = xstrdup(v && *v ? v : "lgotp");
+	}
+	for (size_t i = 0; i < ini_nsections(ini); i++) {
+		const char *sec = ini_section(ini, i);
+		static const char *const menu_keys[] = { "title_ja", "title_en", NULL };
+		static const char *const group_keys[] = { "title_ja", "title_en", "items", NULL };
+		int is_group = starts_with(sec, "group.");
+		if (!is_group && strcmp(sec, "menu") != 0) {
+			ERR(ini, ini_line(ini, sec, NULL), "unknown section [%s]: expected [menu] or "
+			    "[group.NAME]", sec);
+			continue;
+		}
+		for (size_t k = 0; k < ini_nkeys(ini, sec); k++)
+			if (!in_list(is_group ? group_keys : menu_keys, ini_key(ini, sec, k)))
+				ERR(ini, ini_line(ini, sec, ini_key(ini, sec, k)), "unknown key '%s' in [%s]",
+				    ini_key(ini, sec, k), sec);
+		if (!is_group)
+			continue;
+		s->groups = xrealloc(s->groups, (s->ngroups + 1) * sizeof *s->groups);
+		struct menu_group *g = &s->groups[s->ngroups++];
+		memset(g, 0, sizeof *g);
+		for (int l = 0; l < LANG_COUNT; l++) {
+			const char *v = ini_get(ini, sec, l == LANG_JA ? "title_ja" : "title_en");
+			if (v == NULL || *v == '\0')
+				ERR(ini, ini_line(ini, sec, NULL), "[%s] needs %s", sec,
+				    l == LANG_JA ? "title_ja" : "title_en");
+			g->title[l] = xstrdup(v ? v : sec);
+		}
+		const char *items = ini_get(ini, sec, "items");
+		int line = ini_line(ini, sec, "items");
+		if (items == NULL) {
+			ERR(ini, ini_line(ini, sec, NULL), "[%s] needs items = SCREEN:MODE, ...", sec);
+			continue;
+		}
+		struct strlist parts = { 0 };
+		split_trim(items, ',', &parts);
+		g->items = xcalloc(parts.n, sizeof *g->items);
+		for (size_t p = 0; p < parts.n; p++) {
+			char *colon = strchr(parts.v[p], ':');
+			const char *mode = colon ? colon + 1 : "entry";
+			if (colon)
+				*colon = '\0';
+			const struct screen_def *sd = schema_screen(s, parts.v[p]);
+			if (sd == NULL) {
+				ERR(ini, line, "items: no screen '%s'", parts.v[p]);
+				continue;
+			}
+			struct menu_item *it = &g->items[g->nitems];
+			it->screen = sd;
+			if (strcmp(mode, "entry") == 0)
+				it->mode = MENU_ENTRY;
+			else if (strcmp(mode, "browse") == 0)
+				it->mode = MENU_BROWSE;
+			else {
+				ERR(ini, line, "items: %s: mode must be entry or browse, not '%s'",
+				    parts.v[p], mode);
+				continue;
+			}
+			g->nitems++;
+		}
+		strlist_free(&parts);
+	}
+	if (s->ngroups == 0)
+		ERR(ini, 1, "no [group.NAME] sections: the menu would be empty");
+	ini_free(ini);
+}
+
+static char *
+dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (slash == NULL)
+		return xstrdup(".");
+	if (slash == path)
+		return xstrdup("/");
+	return xstrndup(path, (size_t)(slash - path));
+}
+
+struct schema *
+schema_load(const char *conf_path, const char *screens_dir, struct strlist *errs)
+{
+	size_t nerr0 = errs->n;
+	struct schema *s = xcalloc(1, sizeof *s);
+	load_settings(s, conf_path, errs);
+
+	char *confdir = dir_of(conf_path);
+	char *sdir;
+	if (screens_dir)
+		sdir = xstrdup(screens_dir);
+	else if (s->settings.screens_dir && s->settings.screens_dir[0] == '/')
+		sdir = xstrdup(s->settings.screens_dir);
+	else if (s->settings.screens_dir)
+		sdir = xasprintf("%s/%s", confdir, s->settings.screens_dir);
+	else
+		sdir = xasprintf("%s/../screens", confdir);
+	load_screens(s, sdir, errs);
+	free(sdir);
+
+	char *menu = xasprintf("%s/menu.ini", confdir);
+	load_menu(s, menu, errs);
+	free(menu);
+	free(confdir);
+
+	if (errs->n > nerr0) {
+		schema_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void
+schema_free(struct schema *s)
+{
+	if (s == NULL)
+		return;
+	for (size_t i = 0; i < s->nscreens; i++)
+		free_screen(&s->screens[i]);
+	free(s->screens);
+	for (size_t i = 0; i < s->ngroups; i++) {
+		for (int l = 0; l < LANG_COUNT; l++)
+			free(s->groups[i].title[l]);
+		free(s->groups[i].items);
+	}
+	free(s->groups);
+	for (int l = 0; l < LANG_COUNT; l++)
+		free(s->menu_title[l]);
+	ini_free(s->conf);
+	free(s->settings.conf_path);
+	free(s->settings.db_dir);
+	free(s->settings.screens_dir);
+	free(s);
+}
+
+const struct screen_def *
+schema_screen(const struct schema *s, const char *name)
+{
+	for (size_t i = 0; i < s->nscreens; i++)
+		if (s->screens[i].name && strcmp(s->screens[i].name, name) == 0)
+			return &s->screens[i];
+	return NULL;
+}
+
+char *
+schema_default(const struct schema *s, const struct field_def *f, const char *today)
+{
+	const char *v = f->default_value;
+	if (v == NULL)
+		return xstrdup("");
+	if (strcmp(v, "today") == 0)
+		return xstrdup(today);
+	if (starts_with(v, "conf:")) {
+		const char *dot = strchr(v + 5, '.');
+		if (dot == NULL || s->conf == NULL)
+			return xstrdup("");
+		char *sec = xstrndup(v + 5, (size_t)(dot - (v + 5)));
+		const char *cv = ini_get(s->conf, sec, dot + 1);
+		free(sec);
+		return xstrdup(cv ? cv : "");
+	}
+	return xstrdup(v);
+}

@@ -1,0 +1,308 @@
+#include "tui.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <term.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "text.h"
+#include "util.h"
+
+static bool started;
+static volatile sig_atomic_t stop_signal;
+static SCREEN *screen;
+static char *status_shown;      /* what the status line holds now */
+static bool status_error_shown;
+static char *keyline_shown;
+static bool use_colour;
+
+enum { PAIR_TITLE = 1, PAIR_ERROR, PAIR_SELECT };
+
+static void
+on_stop_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+bool
+tui_stopping(void)
+{
+	return stop_signal != 0;
+}
+
+void
+tui_end(void)
+{
+	if (!started)
+		return;
+	started = false;
+	endwin();
+	delscreen(screen);
+	screen = NULL;
+	free(status_shown);
+	free(keyline_shown);
+	status_shown = keyline_shown = NULL;
+}
+
+int
+tui_start(struct app *app, char **cause)
+{
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		return fail(cause, "%s", T(app, "TUI には端末が必要です (スクリプトでは import/export を使ってください)",
+		    "the TUI needs a terminal (scripts can use import and export)"));
+	const char *term = getenv("TERM");
+	if (term == NULL || *term == '\0')
+		return fail(cause, "%s", T(app, "TERM が設定されていません", "TERM is not set"));
+	/* ESC alone never ends an action, so a long wait costs nothing and lets an
+	 * arrow key's bytes arrive split over a slow link (SPEC §4). */
+	set_escdelay(400);
+	screen = newterm(NULL, stdout, stdin);
+	if (screen == NULL)
+		return fail(cause, T(app, "端末 '%s' を扱えません", "terminal type '%s' is not known"), term);
+	if (cursor_address == NULL || cursor_address[0] == '\0') {
+		endwin();
+		delscreen(screen);
+		screen = NULL;
+		return fail(cause, T(app, "端末 '%s' はカーソルを動かせません (xterm などで使ってください)",
+		    "terminal type '%s' cannot move the cursor: use an xterm-compatible terminal"),
+		    term);
+	}
+	started = true;
+	atexit(tui_end);
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	raw();                  /* Ctrl-S, Ctrl-Q, Ctrl-Z reach the program */
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	/* A bounded wait lets the loop see signals without output or polling cost. */
+	wtimeout(stdscr, 500);
+	use_colour = !app->lean && has_colors();
+	if (use_colour) {
+		start_color();
+		use_default_colors();
+		init_pair(PAIR_TITLE, COLOR_WHITE, COLOR_BLUE);
+		init_pair(PAIR_ERROR, COLOR_WHITE, COLOR_RED);
+		init_pair(PAIR_SELECT, COLOR_BLACK, COLOR_CYAN);
+	}
+	return 0;
+}
+
+int
+tui_getkey(struct tui_key *key)
+{
+	int misses = 0;
+	for (;;) {
+		if (stop_signal)
+			return -1;
+		errno = 0;
+		int rc = wget_wch(stdscr, &key->ch);
+		if (rc != ERR) {
+			key->type = rc;
+			return 0;
+		}
+		/* A timeout is ERR too; a terminal that is gone gives ERR at once,
+		 * again and again, and no longer answers tcgetattr. */
+		struct termios t;
+		if (errno == EIO || (++misses > 3 && tcgetattr(STDIN_FILENO, &t) != 0)) {
+			stop_signal = SIGHUP;
+			return -1;
+		}
+	}
+}
+
+int
+tui_attr_title(void)
+{
+	return use_colour ? (int)(COLOR_PAIR(PAIR_TITLE) | A_BOLD) : A_REVERSE;
+}
+
+int
+tui_attr_field(void)
+{
+	return A_UNDERLINE;
+}
+
+int
+tui_attr_error(void)
+{
+	return use_colour ? (int)(COLOR_PAIR(PAIR_ERROR) | A_BOLD) : (A_REVERSE | A_BOLD);
+}
+
+int
+tui_attr_dim(void)
+{
+	return use_colour ? A_DIM : A_NORMAL;
+}
+
+int
+tui_attr_select(void)
+{
+	return use_colour ? (int)COLOR_PAIR(PAIR_SELECT) : A_REVERSE;
+}
+
+void
+tui_put(int row, int col, int cols, const char *text)
+{
+	if (cols <= 0 || row < 0 || row >= LINES)
+		return;
+	char *safe = text_printable(text);
+	char *clipped = text_clip(safe, cols);
+	mvaddstr(row, col, clipped);
+	free(clipped);
+	free(safe);
+}
+
+void
+tui_forget_lines(void)
+{
+	free(status_shown);
+	free(keyline_shown);
+	status_shown = keyline_shown = NULL;
+}
+
+bool
+tui_size_ok(struct app *app)
+{
+	if (LINES >= TUI_MIN_ROWS && COLS >= TUI_MIN_COLS)
+		return true;
+	erase();
+	char *msg = xasprintf(T(app, "端末が小さすぎます: %dx%d 以上にしてください (今は %dx%d)",
+	    "The terminal is too small: make it at least %dx%d (it is %dx%d)"),
+	    TUI_MIN_COLS, TUI_MIN_ROWS, COLS, LINES);
+	/* Wrap by hand so the whole message shows even on a 20x8 terminal. */
+	int row = 0;
+	const char *p = msg;
+	while (*p && row < LINES) {
+		char *line = text_clip(p, COLS);
+		size_t n = strlen(line);
+		mvaddstr(row++, 0, line);
+		free(line);
+		if (n == 0)
+			break;
+		p += n;
+	}
+	free(msg);
+	tui_forget_lines();
+	refresh();
+	return false;
+}
+
+void
+tui_title(struct app *app, const char *left, const char *right)
+{
+	(void)app;
+	attrset(tui_attr_title());
+	move(0, 0);
+	hline(' ', COLS);
+	tui_put(0, 1, COLS - 2, left);
+	if (right && *right) {
+		int w = text_width(right);
+		if (w + text_width(left) + 4 <= COLS)
+			tui_put(0, COLS - w - 1, w, right);
+	}
+	attrset(A_NORMAL);
+}
+
+void
+tui_status(struct app *app, bool error, const char *fmt, ...)
+{
+	(void)app;
+	va_list ap;
+	va_start(ap, fmt);
+	char *text = xvasprintf(fmt, ap);
+	va_end(ap);
+	if (status_shown && strcmp(status_shown, text) == 0 && status_error_shown == error) {
+		free(text);
+		return;
+	}
+	free(status_shown);
+	status_shown = text;
+	status_error_shown = error;
+	int row = LINES - 2;
+	move(row, 0);
+	clrtoeol();
+	if (*text) {
+		attrset(error ? tui_attr_error() : (int)A_BOLD);
+		tui_put(row, 0, COLS - 1, text);
+		attrset(A_NORMAL);
+	}
+}
+
+void
+tui_keyline(struct app *app, enum key_context context)
+{
+	char *line = keys_line(context, app->lang, COLS - 1);
+	if (keyline_shown && strcmp(keyline_shown, line) == 0) {
+		free(line);
+		return;
+	}
+	free(keyline_shown);
+	keyline_shown = line;
+	move(LINES - 1, 0);
+	clrtoeol();
+	attrset(tui_attr_dim());
+	tui_put(LINES - 1, 0, COLS - 1, line);
+	attrset(A_NORMAL);
+}
+
+bool
+tui_ask(struct app *app, const char *question)
+{
+	tui_status(app, true, "%s %s", question, T(app, "(y/n)", "(y/n)"));
+	refresh();
+	struct tui_key k;
+	bool yes = false;
+	while (tui_getkey(&k) == 0) {
+		if (k.type == OK && (k.ch == 'y' || k.ch == 'Y')) {
+			yes = true;
+			break;
+		}
+		if (k.type == OK && (k.ch == 'n' || k.ch == 'N'))
+			break;
+		if (keys_action((int)k.ch, k.type == KEY_CODE_YES, KEYCTX_FORM) == ACT_QUIT)
+			break;
+	}
+	tui_status(app, false, "%s", "");
+	return yes;
+}
+
+void
+tui_help(struct app *app, enum key_context context, const char *title)
+{
+	char *help[64];
+	int n = keys_help(context, app->lang, help, 64);
+	WINDOW *saved = dupwin(stdscr);
+	erase();
+	tui_forget_lines();
+	char *head = xasprintf("%s — %s", title, T(app, "キー一覧", "keys"));
+	tui_title(app, head, "");
+	free(head);
+	for (int i = 0; i < n; i++) {
+		if (i + 2 < LINES - 2)
+			tui_put(i + 2, 2, COLS - 3, help[i]);
+		free(help[i]);
+	}
+	tui_status(app, false, "%s", T(app, "何かキーを押すと戻ります", "press any key to go back"));
+	refresh();
+	struct tui_key k;
+	tui_getkey(&k);
+	if (saved) {
+		overwrite(saved, stdscr);
+		delwin(saved);
+	}
+	tui_forget_lines();
+	touchwin(stdscr);
+}

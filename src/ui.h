@@ -1,0 +1,31 @@
+/*
+ * ui.h - the three kinds of screen: the menu, the form (entry of new
+ * records, or editing one), and the list (browse with incremental search,
+ * also used to pick a value for a field).  Each runs its own key loop and
+ * returns when the operator leaves it.
+ */
+#ifndef LGOTP_UI_H
+#define LGOTP_UI_H
+
+#include <stdbool.h>
+
+#include "app.h"
+
+/* The menu of conf/menu.ini; returns when the operator quits. */
+void ui_menu(struct app *app);
+
+/* Entry of new records on SD (KEY NULL), or editing record KEY. */
+void ui_form(struct app *app, const struct screen_def *sd, const char *key);
+
+/*
+ * The records of SD with incremental search starting from QUERY.  With
+ * PICK, Enter returns the chosen record's key (malloc'd; NULL when the
+ * operator left); otherwise Enter opens the record in the form and the list
+ * returns NULL when left.
+ */
+char *ui_list(struct app *app, const struct screen_def *sd, bool pick, const char *query);
+
+/* Pick one of F's choices; returns the code (malloc'd) or NULL. */
+char *ui_pick_choice(struct app *app, const struct field_def *f, const char *current);
+
+#endif

@@ -1,0 +1,685 @@
+/*
+ * ui_form.c - the data-entry form: libform fields built from a screen's
+ * declaration, with the libformw defects of wide text worked around.
+ *
+ * Workarounds (each reproduced, see the tests):
+ *  - A value is read back from the field's cells on the screen, never with
+ *    field_buffer(), which can return stale cells after wide characters
+ *    were erased.  mvwin_wchnstr() returns one cell per character (a wide
+ *    character's second cell is skipped), so the read walks by widths.
+ *  - Before a character is inserted, the columns in use are measured and
+ *    a character that would not fit is refused: libformw accepts a wide
+ *    character into the last free column and overflows the field.
+ *  - Control characters never reach form_driver_w (it stores them as
+ *    text); code-like fields fold full-width ASCII as it is typed.
+ *  - Fields are static (never dynamic: growable fields corrupt wide text)
+ *    and always in insert mode (overwrite over half a wide character stores
+ *    something other than what shows).
+ *  - libform's own autoskip is off: it would leave a field without the
+ *    field's check; the form does it itself after the check passes.
+ */
+#include "ui.h"
+
+#include <curses.h>
+#include <limits.h>
+#include <form.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wctype.h>
+
+#include "store.h"
+#include "text.h"
+#include "tui.h"
+#include "util.h"
+
+struct ui_form {
+	struct app *app;
+	const struct screen_def *sd;
+	FORM *form;
+	FIELD **fields;             /* nfields + 1, NULL-terminated */
+	char **values;              /* what each field holds; the current one re-read from cells */
+	char **start;               /* values when the form was last clean, for "unsaved?" */
+	struct record *prev;        /* the record saved last: Ctrl-D copies from it */
+	struct record *orig;        /* edit mode: the record as read */
+	char *orig_key;
+	size_t saved;               /* records saved in this entry session */
+	int labelw;
+	bool leave;
+};
+
+static size_t
+nfields(const struct ui_form *uf)
+{
+	return uf->sd->nfields;
+}
+
+static int
+cur_index(const struct ui_form *uf)
+{
+	return field_index(current_field(uf->form));
+}
+
+/* The text in field I's cells, trailing pad spaces removed. */
+static char *
+read_cells(const struct ui_form *uf, size_t i)
+{
+	const struct field_def *f = &uf->sd->fields[i];
+	cchar_t cells[TUI_MIN_COLS * 2 + 2];
+	int width = f->width;
+	if (width > TUI_MIN_COLS * 2)
+		width = TUI_MIN_COLS * 2;
+	memset(cells, 0, sizeof cells);
+	mvwin_wchnstr(stdscr, f->row, f->col, cells, width);
+	struct strbuf sb = SB_INIT;
+	int used = 0;
+	for (int c = 0; c < width && used < width; c++) {
+		wchar_t wc[CCHARW_MAX + 1] = { 0 };
+		attr_t attrs;
+		short pair;
+		if (getcchar(&cells[c], wc, &attrs, &pair, NULL) == ERR || wc[0] == 0)
+			break;
+		int w = wcwidth(wc[0]);
+		if (w < 1)
+			w = 1;
+		if (used + w > width)
+			break;
+		used += w;
+		char mb[MB_LEN_MAX * (CCHARW_MAX + 1)];
+		size_t n = wcstombs(mb, wc, sizeof mb);
+		if (n != (size_t)-1)
+			sb_add(&sb, mb, n);
+	}
+	while (sb.len > 0 && sb.s[sb.len - 1] == ' ')
+		sb.s[--sb.len] = '\0';
+	return sb_detach(&sb);
+}
+
+static void
+sync_current(struct ui_form *uf)
+{
+	int i = cur_index(uf);
+	if (i < 0)
+		return;
+	free(uf->values[i]);
+	uf->values[i] = read_cells(uf, (size_t)i);
+}
+
+static int
+echo_col(const struct ui_form *uf, size_t i)
+{
+	const struct field_def *f = &uf->sd->fields[i];
+	return f->col + f->width + 2;
+}
+
+/* Field I's echo: a name, a label, the other calendar; "" when invalid or empty. */
+static void
+draw_echo(struct ui_form *uf, size_t i)
+{
+	const struct field_def *f = &uf->sd->fields[i];
+	int col = echo_col(uf, i);
+	if (col >= COLS)
+		return;
+	char *echo = NULL, *stored = NULL, *why = NULL;
+	if (*uf->values[i] && validate_field(f, &uf->app->ctx, uf->values[i], &stored, &why) == 0)
+		echo = f->type->echo(f, &uf->app->ctx, stored);
+	/* Only rewrite the cells when the echo changed: no bytes otherwise. */
+	char *padded = text_pad(echo ? echo : "", COLS - col - 1);
+	int y, x;
+	getyx(stdscr, y, x);
+	attrset(tui_attr_dim());
+	tui_put(f->row, col, COLS - col - 1, padded);
+	attrset(A_NORMAL);
+	move(y, x);
+	free(padded);
+	free(echo);
+	free(stored);
+	free(why);
+}
+
+/* Put V in field I: the field's buffer, the cache and the echo. */
+static void
+set_value(struct ui_form *uf, size_t i, const char *v)
+{
+	if (strcmp(uf->values[i], v) != 0 || (int)i == cur_index(uf)) {
+		char *clipped = text_clip(v, uf->sd->fields[i].width);
+		set_field_buffer(uf->fields[i], 0, clipped);
+		free(uf->values[i]);
+		uf->values[i] = clipped;
+	}
+	draw_echo(uf, i);
+}
+
+static void
+snapshot(struct ui_form *uf)
+{
+	for (size_t i = 0; i < nfields(uf); i++) {
+		free(uf->start[i]);
+		uf->start[i] = xstrdup(uf->values[i]);
+	}
+}
+
+static bool
+dirty(struct ui_form *uf)
+{
+	sync_current(uf);
+	for (size_t i = 0; i < nfields(uf); i++)
+		if (strcmp(uf->start[i], uf->values[i]) != 0)
+			return true;
+	return false;
+}
+
+static void
+draw_title(struct ui_form *uf)
+{
+	struct app *app = uf->app;
+	char *left, *right;
+	if (uf->orig_key) {
+		char *shown = store_key_display(uf->orig_key);
+		left = xasprintf("%s — %s %s", uf->sd->title[app->lang], T(app, "修正", "edit"), shown);
+		free(shown);
+		right = xstrdup("");
+	} else {
+		left = xasprintf("%s — %s", uf->sd->title[app->lang], T(app, "新規入力", "new entry"));
+		right = xasprintf(T(app, "保存 %zu件", "%zu saved"), uf->saved);
+	}
+	tui_title(app, left, right);
+	free(left);
+	free(right);
+}
+
+static void
+form_teardown(struct ui_form *uf)
+{
+	if (uf->form) {
+		unpost_form(uf->form);
+		free_form(uf->form);
+		uf->form = NULL;
+	}
+	for (size_t i = 0; uf->fields && i < nfields(uf); i++)
+		free_field(uf->fields[i]);
+	free(uf->fields);
+	uf->fields = NULL;
+}
+
+/* Create and post the form, draw labels, values and echoes.  Cursor on field CUR. */
+static void
+form_build(struct ui_form *uf, size_t cur)
+{
+	struct app *app = uf->app;
+	erase();
+	tui_forget_lines();
+	uf->fields = xcalloc(nfields(uf) + 1, sizeof *uf->fields);
+	for (size_t i = 0; i < nfields(uf); i++) {
+		const struct field_def *f = &uf->sd->fields[i];
+		FIELD *fd = new_field(1, f->width, f->row, f->col, 0, 0);
+		field_opts_off(fd, O_AUTOSKIP | O_BLANK | O_WRAP);
+		field_opts_on(fd, O_STATIC | O_NULLOK | O_PASSOK);
+		set_field_back(fd, (chtype)tui_attr_field());
+		set_field_buffer(fd, 0, uf->values[i]);
+		uf->fields[i] = fd;
+	}
+	uf->form = new_form(uf->fields);
+	set_form_win(uf->form, stdscr);
+	set_form_sub(uf->form, stdscr);
+	/* post_form erases its window: everything else is drawn after it. */
+	post_form(uf->form);
+	form_driver(uf->form, REQ_INS_MODE);
+	draw_title(uf);
+	for (size_t i = 0; i < nfields(uf); i++) {
+		const struct field_def *f = &uf->sd->fields[i];
+		const char *label = f->label[app->lang];
+		char *shown = f->required ? xasprintf("%s*", label) : xstrdup(label);
+		tui_put(f->row, 1, f->col - 2, shown);
+		free(shown);
+	}
+	set_current_field(uf->form, uf->fields[cur]);
+	for (size_t i = 0; i < nfields(uf); i++)
+		draw_echo(uf, i);
+	tui_keyline(app, KEYCTX_FORM);
+	form_driver(uf->form, REQ_END_LINE);
+	pos_form_cursor(uf->form);
+}
+
+static void
+go_to(struct ui_form *uf, size_t i)
+{
+	sync_current(uf);
+	set_current_field(uf->form, uf->fields[i]);
+	form_driver(uf->form, REQ_END_LINE);
+}
+
+/* Check the current field's value as it is left; false (and a message) if wrong. */
+static bool
+check_current(struct ui_form *uf)
+{
+	sync_current(uf);
+	int i = cur_index(uf);
+	const struct field_def *f = &uf->sd->fields[i];
+	char *out = NULL, *why = NULL;
+	int rc = *uf->values[i] ? validate_field(f, &uf->app->ctx, uf->values[i], &out, &why) : 0;
+	if (rc != 0)
+		tui_status(uf->app, true, "%s: %s", f->label[uf->app->lang], why);
+	else
+		tui_status(uf->app, false, "%s", "");
+	draw_echo(uf, (size_t)i);
+	free(out);
+	free(why);
+	return rc == 0;
+}
+
+/* The first field still to fill: empty and not carried; else the first. */
+static size_t
+first_to_fill(const struct ui_form *uf)
+{
+	for (size_t i = 0; i < nfields(uf); i++)
+		if (*uf->values[i] == '\0')
+			return i;
+	return 0;
+}
+
+/* After a save in entry mode: keep `carry` fields, defaults in the others. */
+static void
+clear_for_next(struct ui_form *uf)
+{
+	for (size_t i = 0; i < nfields(uf); i++) {
+		const struct field_def *f = &uf->sd->fields[i];
+		if (f->carry && *uf->values[i])
+			continue;
+		char *d = schema_default(uf->app->schema, f, uf->app->today);
+		set_value(uf, i, d);
+		free(d);
+	}
+	snapshot(uf);
+	go_to(uf, first_to_fill(uf));
+}
+
+static struct record *
+record_from_form(struct ui_form *uf)
+{
+	sync_current(uf);
+	struct record *r = record_new();
+	for (size_t i = 0; i < nfields(uf); i++)
+		record_set(r, uf->sd->fields[i].id, uf->values[i]);
+	return r;
+}
+
+static void
+load_record(struct ui_form *uf, struct record *r)
+{
+	for (size_t i = 0; i < nfields(uf); i++) {
+		const struct field_def *f = &uf->sd->fields[i];
+		set_value(uf, i, record_get(r, f->id));
+	}
+	record_free(uf->orig);
+	uf->orig = r;
+	free(uf->orig_key);
+	uf->orig_key = store_key(uf->sd, r);
+	snapshot(uf);
+	draw_title(uf);
+}
+
+static void
+save(struct ui_form *uf)
+{
+	struct app *app = uf->app;
+	struct record *in = record_from_form(uf), *r = NULL;
+	char *why = NULL;
+	int bad = -1;
+	if (validate_record(uf->sd, &app->ctx, in, &r, &bad, &why) != 0) {
+		record_free(in);
+		go_to(uf, (size_t)bad);
+		tui_status(app, true, "%s", why);
+		free(why);
+		return;
+	}
+	record_free(in);
+	r->version = uf->orig ? uf->orig->version : 0;
+	int rc = store_save(app->db, uf->sd, r, uf->orig_key, &why);
+	char *key = store_key(uf->sd, r);
+	char *shown = store_key_display(key);
+	char *label = xstrdup(record_get(r, uf->sd->fields[uf->sd->label].id));
+	if (strcmp(label, shown) == 0)
+		label[0] = '\0';
+	switch (rc) {
+	case 0:
+		if (uf->orig_key == NULL) {
+			uf->saved++;
+			record_free(uf->prev);
+			uf->prev = r;
+			r = NULL;
+			draw_title(uf);
+			clear_for_next(uf);
+			tui_status(app, false, T(app, "保存しました: %s %s", "saved: %s %s"), shown, label);
+		} else {
+			load_record(uf, r);
+			r = NULL;
+			tui_status(app, false, T(app, "更新しました: %s %s", "updated: %s %s"), shown, label);
+		}
+		break;
+	case STORE_EXISTS:
+		go_to(uf, uf->sd->key[uf->sd->nkey - 1]);
+		tui_status(app, true, T(app, "%s は登録済みです (一覧から開いて修正できます)",
+		    "%s is already there (open it from the list to change it)"), shown);
+		break;
+	case STORE_CONFLICT:
+		tui_status(app, true, "%s", T(app, "開いた後に他の人が更新しました: 開き直してください",
+		    "someone else changed this record since you opened it: open it again"));
+		break;
+	case DB_NOTFOUND:
+		tui_status(app, true, "%s", T(app, "このレコードは削除されています",
+		    "this record has been deleted meanwhile"));
+		break;
+	default:
+		tui_status(app, true, T(app, "保存できません: %s", "not saved: %s"), why);
+		break;
+	}
+	record_free(r);
+	free(key);
+	free(shown);
+	free(label);
+	free(why);
+}
+
+static void
+next_field(struct ui_form *uf, bool save_on_last)
+{
+	if (!check_current(uf))
+		return;
+	size_t i = (size_t)cur_index(uf);
+	if (i + 1 < nfields(uf))
+		go_to(uf, i + 1);
+	else if (save_on_last)
+		save(uf);
+	else
+		go_to(uf, 0);
+}
+
+static void
+prev_field(struct ui_form *uf)
+{
+	sync_current(uf);
+	draw_echo(uf, (size_t)cur_index(uf));
+	size_t i = (size_t)cur_index(uf);
+	go_to(uf, i > 0 ? i - 1 : nfields(uf) - 1);
+}
+
+/* Full-width ASCII typed into a code field becomes ASCII as it is typed. */
+static wint_t
+fold_code_char(wint_t ch)
+{
+	if (ch >= 0xFF01 && ch <= 0xFF5E)
+		return ch - 0xFEE0;
+	if (ch == 0x3000)
+		return ' ';
+	return ch;
+}
+
+static void
+type_char(struct ui_form *uf, wint_t ch)
+{
+	size_t i = (size_t)cur_index(uf);
+	const struct field_def *f = &uf->sd->fields[i];
+	if (f->type->code_like)
+		ch = fold_code_char(ch);
+	if (!iswprint(ch))
+		return;
+	int w = wcwidth((wchar_t)ch);
+	char *now = read_cells(uf, i);
+	int used = text_width(now);
+	free(now);
+	if (w < 1 || used + w > f->width) {
+		tui_status(uf->app, true, T(uf->app, "%s: これ以上入りません (%d桁まで)",
+		    "%s: full (%d columns)"), f->label[uf->app->lang], f->width);
+		return;
+	}
+	form_driver_w(uf->form, OK, (wchar_t)ch);
+	if (f->autoskip && used + w >= f->width)
+		next_field(uf, false);
+}
+
+static void
+ditto(struct ui_form *uf)
+{
+	size_t i = (size_t)cur_index(uf);
+	if (uf->prev == NULL) {
+		tui_status(uf->app, true, "%s", T(uf->app, "複写する前のレコードがありません",
+		    "no previous record to copy from"));
+		return;
+	}
+	set_value(uf, i, record_get(uf->prev, uf->sd->fields[i].id));
+	form_driver(uf->form, REQ_END_LINE);
+	next_field(uf, false);
+}
+
+static bool
+confirm_discard(struct ui_form *uf)
+{
+	return !dirty(uf) || tui_ask(uf->app, T(uf->app, "入力を破棄しますか?",
+	    "Discard what you typed?"));
+}
+
+static void
+redraw(struct ui_form *uf)
+{
+	size_t cur = uf->form && cur_index(uf) >= 0 ? (size_t)cur_index(uf) : 0;
+	sync_current(uf);
+	form_teardown(uf);
+	while (!tui_size_ok(uf->app)) {
+		struct tui_key k;
+		if (tui_getkey(&k) != 0) {
+			uf->leave = true;
+			return;
+		}
+		if (k.type == KEY_CODE_YES && k.ch == KEY_RESIZE)
+			continue;
+	}
+	form_build(uf, cur);
+}
+
+/* Open a record of this screen from a list, after asking about unsaved input. */
+static void
+open_from_list(struct ui_form *uf)
+{
+	char *key = ui_list(uf->app, uf->sd, true, "");
+	if (key != NULL && confirm_discard(uf)) {
+		struct record *r = NULL;
+		char *why = NULL;
+		if (store_get(uf->app->db, uf->sd, key, &r, &why) == 0)
+			load_record(uf, r);
+		free(why);
+	}
+	free(key);
+	redraw(uf);
+}
+
+static void
+lookup(struct ui_form *uf)
+{
+	size_t i = (size_t)cur_index(uf);
+	const struct field_def *f = &uf->sd->fields[i];
+	sync_current(uf);
+	char *picked = NULL;
+	if (f->nchoices > 0) {
+		picked = ui_pick_choice(uf->app, f, uf->values[i]);
+	} else if (f->ref) {
+		const struct screen_def *ref = schema_screen(uf->app->schema, f->ref);
+		picked = ui_list(uf->app, ref, true, uf->values[i]);
+	} else {
+		open_from_list(uf);
+		return;
+	}
+	redraw(uf);
+	if (picked) {
+		set_value(uf, i, picked);
+		form_driver(uf->form, REQ_END_LINE);
+		next_field(uf, false);
+	}
+	free(picked);
+}
+
+/* Edit mode: the record before or after this one in key order. */
+static void
+step_record(struct ui_form *uf, bool backward)
+{
+	if (uf->orig_key == NULL) {
+		tui_status(uf->app, true, "%s", T(uf->app, "前後のレコードへは修正画面で移れます (Ctrl-F で開く)",
+		    "PgUp/PgDn move between records when editing (open one with Ctrl-F)"));
+		return;
+	}
+	if (!confirm_discard(uf))
+		return;
+	struct record **recs = NULL;
+	size_t n = 0;
+	char *why = NULL;
+	if (store_list(uf->app->db, uf->sd, uf->orig_key, backward, 2, &recs, &n, &why) != 0) {
+		tui_status(uf->app, true, "%s", why);
+		free(why);
+		return;
+	}
+	struct record *found = NULL;
+	for (size_t k = 0; k < n && found == NULL; k++) {
+		char *key = store_key(uf->sd, recs[k]);
+		if (strcmp(key, uf->orig_key) != 0) {
+			found = recs[k];
+			recs[k] = NULL;
+		}
+		free(key);
+	}
+	store_free_list(recs, n);
+	if (found == NULL) {
+		tui_status(uf->app, false, "%s", backward ? T(uf->app, "最初のレコードです", "first record")
+		                                           : T(uf->app, "最後のレコードです", "last record"));
+		return;
+	}
+	size_t cur = (size_t)cur_index(uf);
+	load_record(uf, found);
+	go_to(uf, cur);
+	tui_status(uf->app, false, "%s", "");
+}
+
+static void
+handle_key(struct ui_form *uf, const struct tui_key *k)
+{
+	if (k->type == KEY_CODE_YES && k->ch == KEY_RESIZE) {
+		redraw(uf);
+		return;
+	}
+	enum action a = keys_action((int)k->ch, k->type == KEY_CODE_YES, KEYCTX_FORM);
+	switch (a) {
+	case ACT_NEXT:
+		next_field(uf, false);
+		break;
+	case ACT_ENTER:
+		next_field(uf, true);
+		break;
+	case ACT_PREV:
+		prev_field(uf);
+		break;
+	case ACT_SAVE:
+		save(uf);
+		break;
+	case ACT_DITTO:
+		ditto(uf);
+		break;
+	case ACT_LOOKUP:
+		lookup(uf);
+		break;
+	case ACT_QUIT:
+		if (confirm_discard(uf))
+			uf->leave = true;
+		break;
+	case ACT_HELP:
+		tui_help(uf->app, KEYCTX_FORM, uf->sd->title[uf->app->lang]);
+		tui_keyline(uf->app, KEYCTX_FORM);
+		break;
+	case ACT_PGUP:
+	case ACT_PGDN:
+		step_record(uf, a == ACT_PGUP);
+		break;
+	case ACT_LEFT:
+		form_driver(uf->form, REQ_PREV_CHAR);
+		break;
+	case ACT_RIGHT:
+		form_driver(uf->form, REQ_NEXT_CHAR);
+		break;
+	case ACT_HOME:
+		form_driver(uf->form, REQ_BEG_LINE);
+		break;
+	case ACT_END:
+		form_driver(uf->form, REQ_END_LINE);
+		break;
+	case ACT_BACKSPACE:
+		form_driver(uf->form, REQ_DEL_PREV);
+		break;
+	case ACT_DELCHAR:
+		form_driver(uf->form, REQ_DEL_CHAR);
+		break;
+	case ACT_CLEAR:
+		form_driver(uf->form, REQ_CLR_FIELD);
+		break;
+	case ACT_REDRAW:
+		clearok(stdscr, TRUE);
+		redraw(uf);
+		break;
+	case ACT_LANG:
+		uf->app->lang = uf->app->lang == LANG_JA ? LANG_EN : LANG_JA;
+		uf->app->ctx.lang = uf->app->lang;
+		redraw(uf);
+		break;
+	case ACT_NONE:
+		if (k->type == OK)
+			type_char(uf, k->ch);
+		break;
+	}
+}
+
+void
+ui_form(struct app *app, const struct screen_def *sd, const char *key)
+{
+	struct ui_form uf = { .app = app, .sd = sd };
+	uf.values = xcalloc(sd->nfields, sizeof *uf.values);
+	uf.start = xcalloc(sd->nfields, sizeof *uf.start);
+	for (size_t i = 0; i < sd->nfields; i++) {
+		uf.values[i] = key ? xstrdup("") : schema_default(app->schema, &sd->fields[i], app->today);
+		uf.start[i] = xstrdup(uf.values[i]);
+	}
+	if (key) {
+		struct record *r = NULL;
+		char *why = NULL;
+		if (store_get(app->db, sd, key, &r, &why) != 0) {
+			tui_status(app, true, T(app, "開けません: %s", "cannot open: %s"),
+			    why ? why : T(app, "見つかりません", "not found"));
+			free(why);
+			goto out;
+		}
+		for (size_t i = 0; i < sd->nfields; i++) {
+			free(uf.values[i]);
+			uf.values[i] = xstrdup(record_get(r, sd->fields[i].id));
+		}
+		uf.orig = r;
+		uf.orig_key = xstrdup(key);
+		snapshot(&uf);
+	}
+	redraw(&uf);
+	if (!uf.leave && !key)
+		go_to(&uf, first_to_fill(&uf));
+	while (!uf.leave) {
+		pos_form_cursor(uf.form);
+		refresh();
+		struct tui_key k;
+		if (tui_getkey(&k) != 0)
+			break;
+		handle_key(&uf, &k);
+	}
+out:
+	form_teardown(&uf);
+	for (size_t i = 0; i < sd->nfields; i++) {
+		free(uf.values[i]);
+		free(uf.start[i]);
+	}
+	free(uf.values);
+	free(uf.start);
+	record_free(uf.prev);
+	record_free(uf.orig);
+	free(uf.orig_key);
+}
