@@ -307,9 +307,10 @@ check_layout(const struct ini *ini, struct screen_def *sd, struct strlist *errs)
 		if (f->col < 0)
 			f->col = labelw + 3;
 		row = f->row + 1;
-		if (f->col + f->width > SCREEN_COLS)
+		/* The field's closing bracket takes one more column. */
+		if (f->col < 1 || f->col + f->width + 1 > SCREEN_COLS)
 			ERR(ini, f->line, "[field.%s] does not fit in %d columns: starts at column %d, "
-			    "%d wide", f->id, SCREEN_COLS, f->col, f->width);
+			    "%d wide, with its brackets", f->id, SCREEN_COLS, f->col, f->width);
 		if (f->row > SCREEN_ROWS - RESERVED_ROWS + 1)
 			ERR(ini, f->line, "[field.%s] does not fit in %d rows (row %d)", f->id,
 			    SCREEN_ROWS, f->row);

@@ -435,7 +435,8 @@ search_txn(struct db_txn *txn, void *arg, char **cause)
 		ks.plen = prefix.len;
 		rc = db_scan(txn, itable, prefix.s, prefix.len, false, search_cb, &ks, cause);
 	}
-	qsort(ks.keys.v, ks.keys.n, sizeof *ks.keys.v, cmp_key);
+	if (ks.keys.n > 1)
+		qsort(ks.keys.v, ks.keys.n, sizeof *ks.keys.v, cmp_key);
 	for (size_t i = 0; i < ks.keys.n && rc == 0; i++) {
 		struct record *r;
 		int g = get_in(txn, rtable, ks.keys.v[i], &r, cause);

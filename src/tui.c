@@ -130,12 +130,6 @@ tui_attr_title(void)
 }
 
 int
-tui_attr_field(void)
-{
-	return A_UNDERLINE;
-}
-
-int
 tui_attr_error(void)
 {
 	return use_colour ? (int)(COLOR_PAIR(PAIR_ERROR) | A_BOLD) : (A_REVERSE | A_BOLD);

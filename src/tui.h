@@ -63,9 +63,8 @@ void tui_help(struct app *app, enum key_context context, const char *title);
 /* Draw UTF-8 text at row, col, clipped to COLS columns and made printable. */
 void tui_put(int row, int col, int cols, const char *text);
 
-/* Attributes: the app's title bar, fields, errors, dimmed text. */
+/* Attributes: the title bar, errors, dimmed text, the selected line. */
 int tui_attr_title(void);
-int tui_attr_field(void);
 int tui_attr_error(void);
 int tui_attr_dim(void);
 int tui_attr_select(void);

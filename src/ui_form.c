@@ -214,7 +214,10 @@ form_build(struct ui_form *uf, size_t cur)
 		FIELD *fd = new_field(1, f->width, f->row, f->col, 0, 0);
 		field_opts_off(fd, O_AUTOSKIP | O_BLANK | O_WRAP);
 		field_opts_on(fd, O_STATIC | O_NULLOK | O_PASSOK);
-		set_field_back(fd, (chtype)tui_attr_field());
+		/* No attribute on fields: ncurses resets attributes after every
+		 * update, so an underlined field would cost some 16 bytes per typed
+		 * character instead of the character's own.  Brackets mark them. */
+		set_field_back(fd, A_NORMAL);
 		set_field_buffer(fd, 0, uf->values[i]);
 		uf->fields[i] = fd;
 	}
@@ -231,6 +234,8 @@ form_build(struct ui_form *uf, size_t cur)
 		char *shown = f->required ? xasprintf("%s*", label) : xstrdup(label);
 		tui_put(f->row, 1, f->col - 2, shown);
 		free(shown);
+		mvaddch(f->row, f->col - 1, '[');
+		mvaddch(f->row, f->col + f->width, ']');
 	}
 	set_current_field(uf->form, uf->fields[cur]);
 	for (size_t i = 0; i < nfields(uf); i++)

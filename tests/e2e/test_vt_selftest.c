@@ -216,7 +216,7 @@ static void
 test_hangup_handled_and_stderr(void **state)
 {
 	struct vt *vt = sh_opts(state, 24, 80,
-	    "trap 'echo GOT_HUP >&2; exit 7' HUP; echo READY; echo NOT_ON_SCREEN >&2;"
+	    "trap 'echo GOT_HUP >&2; exit 7' HUP; echo NOT_ON_SCREEN >&2; echo READY;"
 	    " while :; do sleep 0.05; done", NULL, true);
 
 	assert_int_equal(vt_wait_text(vt, "READY", -1), 0);
@@ -265,6 +265,7 @@ test_waits_fail(void **state)
 	struct vt *vt = sh(state, "echo hello; read x; exit 0");
 
 	assert_int_equal(vt_wait_text(vt, "hello", -1), 0);
+	print_message("(the next two waits are meant to time out and show the screen)\n");
 	long long t0 = now_ms();
 	assert_int_equal(vt_wait_text(vt, "never shown", 300), -1);
 	long long waited = now_ms() - t0;

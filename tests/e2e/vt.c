@@ -41,8 +41,12 @@ extern char **environ;
  * harness stops waiting for it.
  */
 #define VT_DRAIN_MS 100
-/* Bytes read from the master in one vt_pump() before the caller rechecks. */
-#define VT_PUMP_MAX (256 * 1024)
+/*
+ * Most bytes read from the master in one vt_pump() before the caller
+ * rechecks its condition and deadline (libvterm is not free: a flood of
+ * output on a loaded machine must not stretch a wait past its timeout).
+ */
+#define VT_PUMP_MAX (64 * 1024)
 
 struct vt {
 	pid_t pid;
@@ -494,9 +498,12 @@ vt_pending(struct vt *vt)
 	return vt->outq_off < vt->outq.len;
 }
 
-/* Reads what the master has now into the screen; returns the byte count. */
+/*
+ * Reads what the master has now into the screen, stopping after
+ * VT_PUMP_MAX bytes or at `until` (after one read); returns the byte count.
+ */
 static size_t
-vt_read_master(struct vt *vt)
+vt_read_master(struct vt *vt, int64_t until)
 {
 	char buf[4096];
 	size_t got = 0;
@@ -506,6 +513,8 @@ vt_read_master(struct vt *vt)
 		if (r > 0) {
 			vterm_input_write(vt->term, buf, (size_t)r);
 			got += (size_t)r;
+			if (vt_now() >= until)
+				break;
 			continue;
 		}
 		if (r == -1 && errno == EINTR)
@@ -553,6 +562,7 @@ vt_pump(struct vt *vt, int64_t wait_ms)
 {
 	struct pollfd pfd[2];
 	nfds_t n = 0;
+	int64_t until = vt_now() + (wait_ms > 0 ? wait_ms : 0);
 
 	vt_flush(vt);
 	if (vt->master >= 0 && !vt->master_eof) {
@@ -573,7 +583,7 @@ vt_pump(struct vt *vt, int64_t wait_ms)
 	if (poll(pfd, n, (int)wait_ms) == -1 && errno != EINTR)
 		return 0;
 
-	size_t got = vt_read_master(vt);
+	size_t got = vt_read_master(vt, until);
 	if (vt_read_err(vt) > 0 || got > 0)
 		vt->last_data = vt_now();
 	vt_flush(vt);
