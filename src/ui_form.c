@@ -463,11 +463,15 @@ confirm_discard(struct ui_form *uf)
 	    "Discard what you typed?"));
 }
 
+/*
+ * Tear the form down and build it again at the current size.  The values
+ * come from the cache, which every key keeps current: after a resize the
+ * cells may already be cut to the new width.
+ */
 static void
 redraw(struct ui_form *uf)
 {
 	size_t cur = uf->form && cur_index(uf) >= 0 ? (size_t)cur_index(uf) : 0;
-	sync_current(uf);
 	form_teardown(uf);
 	while (!tui_size_ok(uf->app)) {
 		struct tui_key k;
@@ -636,6 +640,8 @@ handle_key(struct ui_form *uf, const struct tui_key *k)
 			type_char(uf, k->ch);
 		break;
 	}
+	if (!uf->leave && uf->form)
+		sync_current(uf);
 }
 
 void

@@ -143,9 +143,11 @@ int vt_type_slow(struct vt *vt, const char *utf8, int quiet_ms);
  */
 int vt_settle(struct vt *vt, int quiet_ms, int timeout_ms);
 /*
- * Like vt_settle(), but first waits for at least one byte of output after
- * the last vt_send() (the program's answer to that key), so a slow start
- * under load is not mistaken for silence.  -1 if none comes in timeout_ms.
+ * Like vt_settle(), but first waits for at least one byte of output
+ * received since the last vt_send() began (the program's answer to that
+ * key), so a slow answer under load is not mistaken for silence.  -1 if
+ * none comes in timeout_ms, or the child exited.  Do not use it after a
+ * key that may legitimately produce no output: it would wait timeout_ms.
  */
 int vt_settle_reply(struct vt *vt, int quiet_ms, int timeout_ms);
 /*
