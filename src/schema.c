@@ -437,6 +437,31 @@ free_screen(struct screen_def *sd)
 	free(sd->file);
 }
 
+/* A default must name a setting that exists, or be a value of the field's type. */
+static void
+check_default(const struct schema *s, const struct screen_def *sd, const struct field_def *f,
+    struct strlist *errs)
+{
+	const char *v = f->default_value;
+	if (v == NULL || f->type == NULL || strcmp(v, "today") == 0)
+		return;
+	if (starts_with(v, "conf:")) {
+		const char *dot = strchr(v + 5, '.');
+		char *sec = dot ? xstrndup(v + 5, (size_t)(dot - (v + 5))) : NULL;
+		if (sec == NULL || s->conf == NULL || ini_get(s->conf, sec, dot + 1) == NULL)
+			strlist_addf(errs, "%s:%d: [field.%s] default = %s: no such setting in %s", sd->file,
+			    f->line, f->id, v, s->settings.conf_path);
+		free(sec);
+		return;
+	}
+	struct ftype_ctx ctx = { .lang = LANG_EN };
+	char *out = NULL, *why = NULL;
+	if (f->type->parse(f, &ctx, v, &out, &why) != 0)
+		strlist_addf(errs, "%s:%d: [field.%s] default = %s: %s", sd->file, f->line, f->id, v, why);
+	free(out);
+	free(why);
+}
+
 static int
 cmp_str(const void *a, const void *b)
 {
@@ -467,7 +492,7 @@ load_screens(struct schema *s, const char *dir, struct strlist *errs)
 		load_screen(files.v[i], &s->screens[s->nscreens++], errs);
 	strlist_free(&files);
 
-	/* References between screens, once all are known. */
+	/* References between screens, once all are known, and defaults. */
 	for (size_t i = 0; i < s->nscreens; i++) {
 		struct screen_def *sd = &s->screens[i];
 		for (size_t f = 0; f < sd->nfields; f++) {
@@ -475,6 +500,7 @@ load_screens(struct schema *s, const char *dir, struct strlist *errs)
 			if (fd->ref && schema_screen(s, fd->ref) == NULL)
 				strlist_addf(errs, "%s:%d: [field.%s] ref = %s: no such screen", sd->file,
 				    fd->line, fd->id, fd->ref);
+			check_default(s, sd, fd, errs);
 		}
 	}
 }

@@ -188,6 +188,12 @@ static const struct bad_case bad_cases[] = {
 	{ "unknown derive", "screens/s.ini", "[screen]\ntitle_ja = a\ntitle_en = b\nkey = x\n"
 	  "[field.x]\nlabel_ja = x\nlabel_en = x\ntype = text\nwidth = 3\nderive = magic(x)\n",
 	  "s.ini:10: derive: unknown 'magic'" },
+	{ "default names a missing setting", "screens/s.ini", "[screen]\ntitle_ja = a\ntitle_en = b\nkey = x\n"
+	  "[field.x]\nlabel_ja = x\nlabel_en = x\ntype = fy\ndefault = conf:survey.yaer\n",
+	  "s.ini:5: [field.x] default = conf:survey.yaer: no such setting" },
+	{ "default of the wrong type", "screens/s.ini", "[screen]\ntitle_ja = a\ntitle_en = b\nkey = x\n"
+	  "[field.x]\nlabel_ja = x\nlabel_en = x\ntype = date\ndefault = 2023-02-29\n",
+	  "s.ini:5: [field.x] default = 2023-02-29:" },
 	{ "menu names a missing screen", "conf/menu.ini", "[menu]\ntitle_ja = a\ntitle_en = b\n"
 	  "[group.a]\ntitle_ja = a\ntitle_en = b\nitems = s:entry, nothere:browse\n",
 	  "menu.ini:7: items: no screen 'nothere'" },
