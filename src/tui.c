@@ -162,9 +162,20 @@ tui_put(int row, int col, int cols, const char *text)
 void
 tui_forget_lines(void)
 {
-	free(status_shown);
 	free(keyline_shown);
-	status_shown = keyline_shown = NULL;
+	keyline_shown = NULL;
+	/* The status text is kept: a redraw (a resize, say) shows it again. */
+	if (status_shown) {
+		char *text = status_shown;
+		status_shown = NULL;
+		int row = LINES - 2;
+		if (*text && row > 0) {
+			attrset(status_error_shown ? tui_attr_error() : (int)A_BOLD);
+			tui_put(row, 0, COLS - 1, text);
+			attrset(A_NORMAL);
+		}
+		status_shown = text;
+	}
 }
 
 bool
@@ -189,7 +200,8 @@ tui_size_ok(struct app *app)
 		p += n;
 	}
 	free(msg);
-	tui_forget_lines();
+	free(keyline_shown);
+	keyline_shown = NULL;
 	refresh();
 	return false;
 }

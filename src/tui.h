@@ -54,7 +54,8 @@ void tui_title(struct app *app, const char *left, const char *right);
 void tui_status(struct app *app, bool error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void tui_keyline(struct app *app, enum key_context context);
-/* Forget what the status and key lines hold (after a full redraw). */
+/* After the screen was erased: draw the status line's text again, and
+ * forget the key line so the next tui_keyline() draws it. */
 void tui_forget_lines(void);
 /* Ask a yes/no question on the status line; true for y. Ctrl-Q/F10 is no. */
 bool tui_ask(struct app *app, const char *question);

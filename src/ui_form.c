@@ -671,6 +671,7 @@ ui_form(struct app *app, const struct screen_def *sd, const char *key)
 		uf.orig_key = xstrdup(key);
 		snapshot(&uf);
 	}
+	tui_status(app, false, "%s", "");
 	redraw(&uf);
 	if (!uf.leave && !key)
 		go_to(&uf, first_to_fill(&uf));

@@ -176,6 +176,23 @@ test_full_width_digits_in_code(void **state)
 	free(out);
 }
 
+/* Wait until ROW shows TEXT: after a resize the old rows stay on the
+ * terminal until the program has drawn the new size. */
+static void
+wait_row(struct vt *vt, int row, const char *text)
+{
+	for (int i = 0; i < 100; i++) {
+		char *r = vt_row(vt, row);
+		bool found = r && strstr(r, text);
+		free(r);
+		if (found)
+			return;
+		vt_settle(vt, 100, 1000);
+	}
+	vt_dump(vt, stderr);
+	fail();
+}
+
 /* Too small: a message instead of a broken screen; back to size: the
  * form again with what was typed. */
 static void
@@ -186,9 +203,11 @@ test_resize(void **state)
 	vt_resize(fx->vt, 8, 20);
 	assert_int_equal(vt_wait_text(fx->vt, "小さすぎ", -1), 0);
 	vt_resize(fx->vt, 24, 80);
+	wait_row(fx->vt, 23, "^S");
 	assert_int_equal(vt_wait_text(fx->vt, "[国際課", -1), 0);
 	assert_true(vt_has_text(fx->vt, "札幌市"));
 	vt_resize(fx->vt, 30, 100);
+	wait_row(fx->vt, 29, "^S");
 	assert_int_equal(vt_wait_text(fx->vt, "[国際課", -1), 0);
 	char *dept = saved_dept(fx);
 	assert_string_equal(dept, "国際課");
