@@ -691,3 +691,26 @@ out:
 	free(s);
 	return rc;
 }
+
+/* A + M months, the day clipped to the month's last. */
+static struct era_date
+add_months(struct era_date a, int m)
+{
+	int y = a.y + (a.m - 1 + m) / 12;
+	int mon = (a.m - 1 + m) % 12 + 1;
+	int dim = era_days_in_month(y, mon);
+	struct era_date r = { y, mon, a.d > dim ? dim : a.d };
+	return r;
+}
+
+int
+era_months_between(struct era_date a, struct era_date b)
+{
+	long limit = era_to_days(b) + 1;
+	if (era_to_days(a) > limit)
+		return 0;
+	int m = (b.y - a.y) * 12 + (b.m - a.m) + 1;
+	while (m > 0 && era_to_days(add_months(a, m)) > limit)
+		m--;
+	return m;
+}

@@ -48,6 +48,13 @@ long era_to_days(struct era_date d);
 struct era_date era_from_days(long days);
 /* <0, 0, >0 as A is before, the same day as, or after B. */
 int era_compare(struct era_date a, struct era_date b);
+/*
+ * Whole months from A to B: the largest m with A + m months <= B + 1 day
+ * (a month added to the 31st ends on the month's last day), so
+ * 2025-05-01 .. 2026-04-30 is 12 and 2025-05-01 .. 2025-10-30 is 5.
+ * 0 when B is before A.
+ */
+int era_months_between(struct era_date a, struct era_date b);
 
 /* The era table, oldest first, ending with an entry whose kanji is NULL. */
 const struct era_info *era_all(void);

@@ -212,17 +212,23 @@ exchange_import(struct app *app, const struct screen_def *sd, const char *path,
 			}
 		struct record *out = NULL;
 		int bad = -1;
-		if (validate_record(sd, &app->ctx, in, &out, &bad, &why) != 0) {
+		struct strlist warnings = { 0 };
+		if (validate_record(sd, &app->ctx, in, NULL, &out, &bad, &why, &warnings) != 0) {
 			fprintf(err, "%s:%ld: %s: %s\n", path, line, sd->fields[bad].id, why);
 			free(why);
 			why = NULL;
 			st->rejected++;
 		} else {
+			/* Stored all the same, as the operator at the form may choose. */
+			for (size_t w = 0; w < warnings.n; w++)
+				fprintf(err, "%s:%ld: %s %s\n", path, line, T(app, "警告:", "warning:"),
+				    warnings.v[w]);
 			p.recs[p.n] = out;
 			p.lines[p.n++] = line;
 			if (p.n == IMPORT_BATCH)
 				fatal = flush(app, sd, path, &p, opts->upsert, err, st);
 		}
+		strlist_free(&warnings);
 		record_free(in);
 	}
 	if (!fatal)

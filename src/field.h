@@ -40,6 +40,12 @@ struct field_def {
 	const struct derivation *derive; /* fills the field when left empty, or NULL */
 	size_t *derive_args;        /* indexes of the fields passed to it */
 	size_t nderive_args;
+	bool compute;               /* derive on every save, not only when empty */
+	bool readonly;              /* shown, never typed into */
+	bool order_forward;         /* choice: may only move to a later choice... */
+	char **order_except;        /* ...or to one of these codes */
+	size_t norder_except;
+	int log_field;              /* index of the field each change is logged to, or -1 */
 	int line;                   /* line of the [field.ID] section, for messages */
 };
 

@@ -54,6 +54,8 @@ static const struct binding bindings[] = {
 	{ CTRL('u'),      false, KEYCTX_FORM | KEYCTX_LIST, ACT_CLEAR, "Ctrl-U" },
 	{ CTRL('l'),      false, ALL, ACT_REDRAW, "Ctrl-L" },
 	{ CTRL('t'),      false, ALL, ACT_LANG, "Ctrl-T" },
+	{ CTRL('x'),      false, KEYCTX_FORM | KEYCTX_LIST, ACT_DELETE, "Ctrl-X" },
+	{ KEY_F(8),       true,  KEYCTX_FORM | KEYCTX_LIST, ACT_DELETE, "F8" },
 };
 
 struct action_text {
@@ -86,6 +88,8 @@ static const struct action_text action_texts[] = {
 	{ ACT_CLEAR,     { "項目を空にする", "empty the field" }, { NULL, NULL } },
 	{ ACT_REDRAW,    { "画面を描き直す", "redraw the screen" }, { NULL, NULL } },
 	{ ACT_LANG,      { "日本語 / English 切替", "日本語 / English" }, { NULL, NULL } },
+	{ ACT_DELETE,    { "このレコードを削除 (確認あり)", "delete this record (asks first)" },
+	                 { NULL, NULL } },
 };
 
 enum action

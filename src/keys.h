@@ -35,6 +35,7 @@ enum action {
 	ACT_CLEAR,          /* empty this field */
 	ACT_REDRAW,
 	ACT_LANG,           /* switch 日本語 / English */
+	ACT_DELETE,         /* delete the record (asks first) */
 };
 
 /* Where a key is pressed: the same key can mean different things. */

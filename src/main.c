@@ -317,8 +317,9 @@ main(int argc, char **argv)
 	app.lang = pick_lang(&o, app.schema);
 	app.lean = o.lean || app.schema->settings.lean;
 	app.env.schema = app.schema;
-	validate_ctx_init(&app.ctx, &app.env, app.lang);
 	app.today = today_iso();
+	app.env.today = app.today;
+	validate_ctx_init(&app.ctx, &app.env, app.lang);
 
 	int rc;
 	if (cmd == NULL)

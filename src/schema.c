@@ -4,10 +4,12 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "derive.h"
 #include "ftype.h"
 #include "ini.h"
+#include "rule.h"
 #include "text.h"
 
 /* The screen is laid out for this size at least (SPEC: fully usable at 80x24). */
@@ -17,15 +19,17 @@
 #define RESERVED_ROWS 4
 
 static const char *const screen_keys[] = {
-	"title_ja", "title_en", "key", "list", "search", "label", NULL
+	"title_ja", "title_en", "key", "list", "search", "label", "fy", NULL
 };
 static const char *const field_keys[] = {
 	"label_ja", "label_en", "type", "width", "required", "carry", "autoskip", "default",
-	"ref", "min", "max", "row", "col", "derive", "kana", NULL
+	"ref", "min", "max", "row", "col", "derive", "kana", "compute", "readonly", "order",
+	"except", "log", NULL
 };
 static const char *const settings_sections[] = { "database", "survey", "display", "paths", NULL };
 static const char *const settings_keys[] = {
-	"database:dir", "survey:year", "display:lang", "display:lean", "paths:screens", NULL
+	"database:dir", "survey:year", "display:lang", "display:lean", "paths:screens",
+	"paths:years", NULL
 };
 
 static int
@@ -131,12 +135,20 @@ load_derive(const struct ini *ini, const char *sec, struct screen_def *sd, struc
     struct strlist *errs)
 {
 	const char *v = ini_get(ini, sec, "derive");
+	const char *key = "derive";
+	if (ini_get(ini, sec, "compute")) {
+		if (v != NULL)
+			ERR(ini, ini_line(ini, sec, "compute"), "give derive or compute, not both");
+		v = ini_get(ini, sec, "compute");
+		key = "compute";
+		f->compute = f->readonly = true;
+	}
 	if (v == NULL)
 		return;
-	int line = ini_line(ini, sec, "derive");
+	int line = ini_line(ini, sec, key);
 	const char *open = strchr(v, '('), *close = strrchr(v, ')');
 	if (open == NULL || close == NULL || close < open || close[1] != '\0') {
-		ERR(ini, line, "derive: expected NAME(FIELD, ...), one of %s", derive_names());
+		ERR(ini, line, "%s: expected NAME(FIELD, ...), one of %s", key, derive_names());
 		return;
 	}
 	char *raw = xstrndup(v, (size_t)(open - v));
@@ -144,7 +156,7 @@ load_derive(const struct ini *ini, const char *sec, struct screen_def *sd, struc
 	free(raw);
 	const struct derivation *d = derive_find(name);
 	if (d == NULL) {
-		ERR(ini, line, "derive: unknown '%s'; known: %s", name, derive_names());
+		ERR(ini, line, "%s: unknown '%s'; known: %s", key, name, derive_names());
 		free(name);
 		return;
 	}
@@ -153,8 +165,8 @@ load_derive(const struct ini *ini, const char *sec, struct screen_def *sd, struc
 	struct strlist args = { 0 };
 	split_trim(inner, ',', &args);
 	free(inner);
-	if (args.n != d->nargs) {
-		ERR(ini, line, "derive: %s takes %zu field(s), not %zu", d->name, d->nargs, args.n);
+	if (d->nargs >= 0 ? args.n != (size_t)d->nargs : args.n == 0) {
+		ERR(ini, line, "%s: %s takes %d field(s), not %zu", key, d->name, d->nargs, args.n);
 		strlist_free(&args);
 		return;
 	}
@@ -162,7 +174,7 @@ load_derive(const struct ini *ini, const char *sec, struct screen_def *sd, struc
 	for (size_t i = 0; i < args.n; i++) {
 		int fi = schema_field_index(sd, args.v[i]);
 		if (fi < 0) {
-			ERR(ini, line, "derive: no field '%s' on this screen", args.v[i]);
+			ERR(ini, line, "%s: no field '%s' on this screen", key, args.v[i]);
 			strlist_free(&args);
 			return;
 		}
@@ -215,6 +227,13 @@ load_field(const struct ini *ini, const char *sec, struct field_def *f, struct s
 	f->carry = ini_get_bool(ini, sec, "carry", 0, errs);
 	f->autoskip = ini_get_bool(ini, sec, "autoskip", 0, errs);
 	f->kana = ini_get_bool(ini, sec, "kana", 0, errs);
+	f->readonly = ini_get_bool(ini, sec, "readonly", 0, errs);
+	f->log_field = -1;
+	const char *order = ini_get(ini, sec, "order");
+	if (order && strcmp(order, "forward") == 0)
+		f->order_forward = true;
+	else if (order)
+		ERR(ini, ini_line(ini, sec, "order"), "order: only 'forward' is known, not '%s'", order);
 	f->default_value = dup_or_null(ini_get(ini, sec, "default"));
 	f->ref = dup_or_null(ini_get(ini, sec, "ref"));
 	if (ini_get(ini, sec, "min") || ini_get(ini, sec, "max")) {
@@ -227,6 +246,21 @@ load_field(const struct ini *ini, const char *sec, struct field_def *f, struct s
 	f->row = (int)ini_get_long(ini, sec, "row", -1, 1, SCREEN_ROWS - RESERVED_ROWS, errs);
 	f->col = (int)ini_get_long(ini, sec, "col", -1, 0, SCREEN_COLS - 1, errs);
 	load_choices(ini, sec, f, errs);
+	const char *except = ini_get(ini, sec, "except");
+	if (except) {
+		struct strlist codes = { 0 };
+		split_trim(except, ',', &codes);
+		for (size_t i = 0; i < codes.n; i++) {
+			size_t c;
+			for (c = 0; c < f->nchoices && strcmp(f->choices[c].code, codes.v[i]) != 0; c++)
+				;
+			if (c == f->nchoices)
+				ERR(ini, ini_line(ini, sec, "except"), "except: '%s' is not one of the choices",
+				    codes.v[i]);
+		}
+		f->order_except = codes.v;
+		f->norder_except = codes.n;
+	}
 
 	if (f->type == NULL)
 		return;
@@ -290,6 +324,165 @@ load_imports(const struct ini *ini, struct screen_def *sd, struct strlist *errs)
 	}
 }
 
+static char *
+dup_lang(const struct ini *ini, const char *sec, const char *key, struct strlist *errs)
+{
+	const char *v = ini_get(ini, sec, key);
+	if (v == NULL || *v == '\0') {
+		ERR(ini, ini_line(ini, sec, NULL), "[%s] needs %s", sec, key);
+		return xstrdup(sec);
+	}
+	return xstrdup(v);
+}
+
+static void
+load_checks(const struct ini *ini, struct screen_def *sd, struct strlist *errs)
+{
+	static const char *const keys[] = { "rule", "level", "message_ja", "message_en", NULL };
+	for (size_t i = 0; i < ini_nsections(ini); i++) {
+		const char *sec = ini_section(ini, i);
+		if (!starts_with(sec, "check.") || sec[6] == '\0')
+			continue;
+		for (size_t k = 0; k < ini_nkeys(ini, sec); k++)
+			if (!in_list(keys, ini_key(ini, sec, k)))
+				ERR(ini, ini_line(ini, sec, ini_key(ini, sec, k)), "unknown key '%s' in [%s]",
+				    ini_key(ini, sec, k), sec);
+		sd->checks = xrealloc(sd->checks, (sd->nchecks + 1) * sizeof *sd->checks);
+		struct check_def *c = &sd->checks[sd->nchecks++];
+		memset(c, 0, sizeof *c);
+		c->name = xstrdup(sec + 6);
+		c->line = ini_line(ini, sec, NULL);
+		c->message[LANG_JA] = dup_lang(ini, sec, "message_ja", errs);
+		c->message[LANG_EN] = dup_lang(ini, sec, "message_en", errs);
+		const char *level = ini_get(ini, sec, "level");
+		if (level == NULL || strcmp(level, "error") == 0)
+			c->level = CHECK_ERROR;
+		else if (strcmp(level, "warn") == 0)
+			c->level = CHECK_WARN;
+		else
+			ERR(ini, ini_line(ini, sec, "level"), "level: warn or error, not '%s'", level);
+		const char *text = ini_get(ini, sec, "rule");
+		char *why = NULL;
+		if (text == NULL)
+			ERR(ini, c->line, "[%s] needs rule = ...", sec);
+		else if (rule_parse(text, &c->rule, &why) != 0) {
+			ERR(ini, ini_line(ini, sec, "rule"), "rule: %s", why);
+			free(why);
+		}
+	}
+}
+
+static void
+load_effects(const struct ini *ini, struct screen_def *sd, struct strlist *errs)
+{
+	for (size_t i = 0; i < ini_nsections(ini); i++) {
+		const char *sec = ini_section(ini, i);
+		if (!starts_with(sec, "effect.") || sec[7] == '\0')
+			continue;
+		sd->effects = xrealloc(sd->effects, (sd->neffects + 1) * sizeof *sd->effects);
+		struct effect_def *e = &sd->effects[sd->neffects++];
+		memset(e, 0, sizeof *e);
+		e->name = xstrdup(sec + 7);
+		const char *target = ini_get(ini, sec, "target");
+		int ti = target ? schema_field_index(sd, target) : -1;
+		if (ti < 0 || sd->fields[ti].ref == NULL)
+			ERR(ini, ini_line(ini, sec, target ? "target" : NULL),
+			    "[%s] needs target = a field of this screen that names another screen's record", sec);
+		e->target = ti < 0 ? 0 : (size_t)ti;
+		for (size_t k = 0; k < ini_nkeys(ini, sec); k++) {
+			const char *key = ini_key(ini, sec, k);
+			const char *v = ini_get(ini, sec, key);
+			if (strcmp(key, "target") == 0)
+				continue;
+			if (!starts_with(key, "set.") || key[4] == '\0') {
+				ERR(ini, ini_line(ini, sec, key), "unknown key '%s' in [%s]", key, sec);
+				continue;
+			}
+			e->sets = xrealloc(e->sets, (e->nsets + 1) * sizeof *e->sets);
+			struct effect_set *st = &e->sets[e->nsets++];
+			st->target_field = xstrdup(key + 4);
+			size_t n = strlen(v);
+			if (n >= 2 && v[0] == '\'' && v[n - 1] == '\'') {
+				st->source = -1;
+				st->literal = xstrndup(v + 1, n - 2);
+			} else if ((st->source = schema_field_index(sd, v)) < 0) {
+				st->literal = NULL;
+				ERR(ini, ini_line(ini, sec, key), "%s: no field '%s' on this screen "
+				    "(quote a literal: 'matched')", key, v);
+			} else {
+				st->literal = NULL;
+			}
+		}
+	}
+}
+
+static int
+field_or_err(const struct ini *ini, const struct screen_def *sd, const char *key, struct strlist *errs)
+{
+	const char *v = ini_get(ini, "match", key);
+	int fi = v ? schema_field_index(sd, v) : -1;
+	if (fi < 0)
+		ERR(ini, ini_line(ini, "match", v ? key : NULL), "[match] needs %s = a field of this screen", key);
+	return fi < 0 ? 0 : fi;
+}
+
+static char *
+other_field(const struct ini *ini, const char *key, struct strlist *errs)
+{
+	const char *v = ini_get(ini, "match", key);
+	if (v == NULL || *v == '\0') {
+		ERR(ini, ini_line(ini, "match", NULL), "[match] needs %s = a field of the candidates' screen", key);
+		return xstrdup("");
+	}
+	return xstrdup(v);
+}
+
+static void
+load_match(const struct ini *ini, struct screen_def *sd, struct strlist *errs)
+{
+	if (!ini_has_section(ini, "match"))
+		return;
+	static const char *const keys[] = { "field", "countries", "training_field", "language",
+		"candidate_country", "candidate_field", "candidate_ja", "candidate_en",
+		"candidate_status", NULL };
+	for (size_t k = 0; k < ini_nkeys(ini, "match"); k++)
+		if (!in_list(keys, ini_key(ini, "match", k)))
+			ERR(ini, ini_line(ini, "match", ini_key(ini, "match", k)), "unknown key '%s' in [match]",
+			    ini_key(ini, "match", k));
+	struct match_def *m = sd->match = xcalloc(1, sizeof *m);
+	m->field = (size_t)field_or_err(ini, sd, "field", errs);
+	if (sd->fields[m->field].ref == NULL)
+		ERR(ini, ini_line(ini, "match", "field"), "[match] field must name another screen (ref)");
+	m->countries = (size_t)field_or_err(ini, sd, "countries", errs);
+	m->training_field = (size_t)field_or_err(ini, sd, "training_field", errs);
+	m->language = (size_t)field_or_err(ini, sd, "language", errs);
+	m->cand_country = other_field(ini, "candidate_country", errs);
+	m->cand_field = other_field(ini, "candidate_field", errs);
+	m->cand_ja = other_field(ini, "candidate_ja", errs);
+	m->cand_en = other_field(ini, "candidate_en", errs);
+	const char *st = ini_get(ini, "match", "candidate_status");
+	m->cand_status_field = xstrdup("status");
+	if (st)
+		split_trim(st, ',', &m->cand_status);
+}
+
+static void
+load_log_fields(const struct ini *ini, struct screen_def *sd, struct strlist *errs)
+{
+	for (size_t i = 0; i < sd->nfields; i++) {
+		char *sec = xasprintf("field.%s", sd->fields[i].id);
+		const char *v = ini_get(ini, sec, "log");
+		if (v) {
+			int li = schema_field_index(sd, v);
+			if (li < 0 || (size_t)li == i)
+				ERR(ini, ini_line(ini, sec, "log"), "log: no other field '%s' on this screen", v);
+			else
+				sd->fields[i].log_field = li;
+		}
+		free(sec);
+	}
+}
+
 /* Automatic layout: one field a row, labels in a column as wide as the widest. */
 static void
 check_layout(const struct ini *ini, struct screen_def *sd, struct strlist *errs)
@@ -340,9 +533,10 @@ load_screen(const char *path, struct screen_def *sd, struct strlist *errs)
 	for (size_t s = 0; s < ini_nsections(ini); s++) {
 		const char *sec = ini_section(ini, s);
 		if (strcmp(sec, "screen") != 0 && !starts_with(sec, "field.") &&
-		    !starts_with(sec, "import."))
+		    !starts_with(sec, "import.") && !starts_with(sec, "check.") &&
+		    !starts_with(sec, "effect.") && strcmp(sec, "match") != 0)
 			ERR(ini, ini_line(ini, sec, NULL), "unknown section [%s]: expected [screen], "
-			    "[field.ID] or [import.NAME]", sec);
+			    "[field.ID], [import.NAME], [check.NAME], [effect.NAME] or [match]", sec);
 		else if (starts_with(sec, "field.") && sec[6] != '\0')
 			sd->nfields++;
 	}
@@ -395,7 +589,15 @@ load_screen(const char *path, struct screen_def *sd, struct strlist *errs)
 	size_t *label = field_list(ini, "screen", "label", sd, &nlabel, errs);
 	sd->label = nlabel ? label[0] : (sd->nkey ? sd->key[0] : 0);
 	free(label);
+	size_t nfy;
+	size_t *fy = field_list(ini, "screen", "fy", sd, &nfy, errs);
+	sd->fy = nfy ? (int)fy[0] : -1;
+	free(fy);
 	load_imports(ini, sd, errs);
+	load_checks(ini, sd, errs);
+	load_effects(ini, sd, errs);
+	load_match(ini, sd, errs);
+	load_log_fields(ini, sd, errs);
 	check_layout(ini, sd, errs);
 	ini_free(ini);
 }
@@ -411,6 +613,9 @@ free_screen(struct screen_def *sd)
 		free(f->default_value);
 		free(f->ref);
 		free(f->derive_args);
+		for (size_t c = 0; c < f->norder_except; c++)
+			free(f->order_except[c]);
+		free(f->order_except);
 		for (size_t c = 0; c < f->nchoices; c++) {
 			free(f->choices[c].code);
 			for (int l = 0; l < LANG_COUNT; l++)
@@ -427,6 +632,31 @@ free_screen(struct screen_def *sd)
 		free(im->detect);
 	}
 	free(sd->imports);
+	for (size_t i = 0; i < sd->nchecks; i++) {
+		free(sd->checks[i].name);
+		rule_free(sd->checks[i].rule);
+		for (int l = 0; l < LANG_COUNT; l++)
+			free(sd->checks[i].message[l]);
+	}
+	free(sd->checks);
+	for (size_t i = 0; i < sd->neffects; i++) {
+		for (size_t k = 0; k < sd->effects[i].nsets; k++) {
+			free(sd->effects[i].sets[k].target_field);
+			free(sd->effects[i].sets[k].literal);
+		}
+		free(sd->effects[i].sets);
+		free(sd->effects[i].name);
+	}
+	free(sd->effects);
+	if (sd->match) {
+		free(sd->match->cand_country);
+		free(sd->match->cand_field);
+		free(sd->match->cand_ja);
+		free(sd->match->cand_en);
+		free(sd->match->cand_status_field);
+		strlist_free(&sd->match->cand_status);
+		free(sd->match);
+	}
 	free(sd->fields);
 	free(sd->key);
 	free(sd->list);
@@ -538,6 +768,7 @@ load_settings(struct schema *s, const char *conf_path, struct strlist *errs)
 		ERR(ini, ini_line(ini, "display", "lang"), "lang: expected ja or en, not '%s'", lang);
 	st->lean = ini_get_bool(ini, "display", "lean", 0, errs);
 	st->screens_dir = dup_or_null(ini_get(ini, "paths", "screens"));
+	st->years_dir = dup_or_null(ini_get(ini, "paths", "years"));
 }
 
 static void
@@ -615,6 +846,228 @@ load_menu(struct schema *s, const char *path, struct strlist *errs)
 	ini_free(ini);
 }
 
+/*
+ * A rule's names must exist: fields of this screen; SCREEN.FIELD where
+ * SCREEN's key fields are all fields of this screen (that is how its record
+ * is found); conf: settings.  year: settings are not checked (a year file
+ * may add them later).
+ */
+static void
+bind_rule(const struct schema *s, const struct screen_def *sd, const struct rule *r,
+    const char *file, int line, struct strlist *errs)
+{
+	const struct rule_ref *refs;
+	size_t n = rule_refs(r, &refs);
+	for (size_t i = 0; i < n; i++) {
+		const struct rule_ref *ref = &refs[i];
+		if (ref->kind == RULE_FIELD && sd && schema_field_index(sd, ref->a) < 0)
+			strlist_addf(errs, "%s:%d: rule: no field '%s' on this screen", file, line, ref->a);
+		else if (ref->kind == RULE_OTHER) {
+			const struct screen_def *o = schema_screen(s, ref->a);
+			if (o == NULL) {
+				strlist_addf(errs, "%s:%d: rule: no screen '%s'", file, line, ref->a);
+				continue;
+			}
+			if (schema_field_index(o, ref->b) < 0)
+				strlist_addf(errs, "%s:%d: rule: screen %s has no field '%s'", file, line,
+				    ref->a, ref->b);
+			for (size_t k = 0; sd && k < o->nkey; k++)
+				if (schema_field_index(sd, o->fields[o->key[k]].id) < 0)
+					strlist_addf(errs, "%s:%d: rule: %s.%s: this screen has no field '%s' to "
+					    "find the %s record by", file, line, ref->a, ref->b,
+					    o->fields[o->key[k]].id, ref->a);
+		} else if (ref->kind == RULE_CONF && (s->conf == NULL || ini_get(s->conf, ref->a, ref->b) == NULL))
+			strlist_addf(errs, "%s:%d: rule: no setting conf:%s.%s", file, line, ref->a, ref->b);
+	}
+}
+
+static void
+bind_screens(struct schema *s, struct strlist *errs)
+{
+	for (size_t i = 0; i < s->nscreens; i++) {
+		const struct screen_def *sd = &s->screens[i];
+		for (size_t c = 0; c < sd->nchecks; c++)
+			if (sd->checks[c].rule)
+				bind_rule(s, sd, sd->checks[c].rule, sd->file, sd->checks[c].line, errs);
+		for (size_t e = 0; e < sd->neffects; e++) {
+			const struct effect_def *ef = &sd->effects[e];
+			const struct screen_def *t = sd->fields[ef->target].ref ?
+			    schema_screen(s, sd->fields[ef->target].ref) : NULL;
+			for (size_t k = 0; t && k < ef->nsets; k++)
+				if (schema_field_index(t, ef->sets[k].target_field) < 0)
+					strlist_addf(errs, "%s:0: [effect.%s] set.%s: screen %s has no such field",
+					    sd->file, ef->name, ef->sets[k].target_field, t->name);
+		}
+		if (sd->match) {
+			const struct screen_def *t = schema_screen(s, sd->fields[sd->match->field].ref ?
+			    sd->fields[sd->match->field].ref : "");
+			const char *names[] = { sd->match->cand_country, sd->match->cand_field,
+				sd->match->cand_ja, sd->match->cand_en, sd->match->cand_status_field };
+			for (size_t k = 0; t && k < 5; k++)
+				if (schema_field_index(t, names[k]) < 0)
+					strlist_addf(errs, "%s:0: [match]: screen %s has no field '%s'", sd->file,
+					    t->name, names[k]);
+		}
+	}
+}
+
+static int
+cmp_year(const void *a, const void *b)
+{
+	const struct year_def *x = a, *y = b;
+	return (x->fy > y->fy) - (x->fy < y->fy);
+}
+
+/* conf/years/FY.ini, one file per fiscal year. */
+static void
+load_years(struct schema *s, const char *dir, struct strlist *errs)
+{
+	DIR *d = opendir(dir);
+	if (d == NULL)
+		return;             /* no year files: no year settings */
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		char *end;
+		long fy = strtol(de->d_name, &end, 10);
+		if (end == de->d_name || strcmp(end, ".ini") != 0)
+			continue;
+		char *path = xasprintf("%s/%s", dir, de->d_name);
+		if (fy < 1989 || fy > 2200) {
+			strlist_addf(errs, "%s:0: a year file is named after its fiscal year, e.g. 2025.ini",
+			    path);
+			free(path);
+			continue;
+		}
+		struct ini *ini = ini_load(path, errs);
+		free(path);
+		if (ini == NULL)
+			continue;
+		for (size_t i = 0; i < ini_nsections(ini); i++) {
+			const char *sec = ini_section(ini, i);
+			if (strcmp(sec, "events") != 0)
+				continue;
+			for (size_t k = 0; k < ini_nkeys(ini, sec); k++) {
+				struct strlist parts = { 0 };
+				split_trim(ini_get(ini, sec, ini_key(ini, sec, k)), '|', &parts);
+				if (parts.n != 3 || strlen(parts.v[0]) != 10)
+					ERR(ini, ini_line(ini, sec, ini_key(ini, sec, k)),
+					    "%s: expected YYYY-MM-DD | 日本語 | English", ini_key(ini, sec, k));
+				strlist_free(&parts);
+			}
+		}
+		s->years = xrealloc(s->years, (s->nyears + 1) * sizeof *s->years);
+		s->years[s->nyears].fy = (int)fy;
+		s->years[s->nyears++].ini = ini;
+	}
+	closedir(d);
+	if (s->nyears > 1)
+		qsort(s->years, s->nyears, sizeof *s->years, cmp_year);
+}
+
+const char *
+schema_year_setting(const struct schema *s, int fy, const char *section, const char *key)
+{
+	for (size_t i = s->nyears; i-- > 0;) {
+		if (s->years[i].fy > fy)
+			continue;
+		const char *v = ini_get(s->years[i].ini, section, key);
+		if (v != NULL)
+			return v;
+	}
+	return NULL;
+}
+
+/* conf/survey.ini: which bodies are surveyed and when each form is due. */
+static void
+load_board(struct schema *s, const char *path, struct strlist *errs)
+{
+	if (access(path, F_OK) != 0)
+		return;
+	struct ini *ini = ini_load(path, errs);
+	if (ini == NULL)
+		return;
+	struct board_def *b = s->board = xcalloc(1, sizeof *b);
+	const char *bodies = ini_get(ini, "board", "bodies");
+	if (bodies == NULL || (b->bodies = schema_screen(s, bodies)) == NULL)
+		ERR(ini, ini_line(ini, "board", bodies ? "bodies" : NULL),
+		    "[board] needs bodies = the screen of the bodies surveyed");
+	const char *kinds = ini_get(ini, "board", "kinds");
+	if (kinds)
+		split_trim(kinds, ',', &b->kinds);
+	const char *kf = ini_get(ini, "board", "kind_field");
+	b->kind_field = xstrdup(kf ? kf : "kind");
+	split_trim(ini_get(ini, "board", "columns") ? ini_get(ini, "board", "columns")
+	    : "code, name, pref_code, kind", ',', &b->columns);
+	split_trim(ini_get(ini, "board", "contacts") ? ini_get(ini, "board", "contacts")
+	    : "dept, contact, email, phone", ',', &b->contacts);
+	for (int list = 0; list < 3 && b->bodies; list++) {
+		struct strlist *l = list == 0 ? &b->columns : &b->contacts;
+		if (list == 2) {
+			if (schema_field_index(b->bodies, b->kind_field) < 0)
+				ERR(ini, ini_line(ini, "board", NULL), "kind_field: screen %s has no field '%s'",
+				    b->bodies->name, b->kind_field);
+			break;
+		}
+		for (size_t i = 0; i < l->n; i++)
+			if (schema_field_index(b->bodies, l->v[i]) < 0)
+				ERR(ini, ini_line(ini, "board", list == 0 ? "columns" : "contacts"),
+				    "screen %s has no field '%s'", b->bodies->name, l->v[i]);
+	}
+	static const char *const board_keys[] = { "bodies", "kinds", "kind_field", "columns",
+		"contacts", NULL };
+	for (size_t k = 0; k < ini_nkeys(ini, "board"); k++)
+		if (!in_list(board_keys, ini_key(ini, "board", k)))
+			ERR(ini, ini_line(ini, "board", ini_key(ini, "board", k)), "unknown key '%s' in [board]",
+			    ini_key(ini, "board", k));
+	for (size_t i = 0; i < ini_nsections(ini); i++) {
+		const char *sec = ini_section(ini, i);
+		if (strcmp(sec, "board") == 0)
+			continue;
+		if (!starts_with(sec, "form.") || sec[5] == '\0') {
+			ERR(ini, ini_line(ini, sec, NULL), "unknown section [%s]: expected [board] or [form.NAME]", sec);
+			continue;
+		}
+		b->forms = xrealloc(b->forms, (b->nforms + 1) * sizeof *b->forms);
+		struct board_form *f = &b->forms[b->nforms++];
+		memset(f, 0, sizeof *f);
+		f->name = xstrdup(sec + 5);
+		const char *screen = ini_get(ini, sec, "screen");
+		if (screen == NULL || (f->screen = schema_screen(s, screen)) == NULL)
+			ERR(ini, ini_line(ini, sec, screen ? "screen" : NULL), "[%s] needs screen = a screen", sec);
+		else if (f->screen->nkey != 2)
+			ERR(ini, ini_line(ini, sec, "screen"), "screen %s: a survey form's key is "
+			    "(fiscal year, body code)", screen);
+		const char *due = ini_get(ini, sec, "due");
+		const char *dot = due ? strchr(due, '.') : NULL;
+		if (dot == NULL)
+			ERR(ini, ini_line(ini, sec, due ? "due" : NULL), "[%s] needs due = SECTION.KEY of the "
+			    "year files", sec);
+		else {
+			f->due_section = xstrndup(due, (size_t)(dot - due));
+			f->due_key = xstrdup(dot + 1);
+		}
+		static const char *const form_keys[] = { "screen", "due", "expected", "received", NULL };
+		for (size_t k = 0; k < ini_nkeys(ini, sec); k++)
+			if (!in_list(form_keys, ini_key(ini, sec, k)))
+				ERR(ini, ini_line(ini, sec, ini_key(ini, sec, k)), "unknown key '%s' in [%s]",
+				    ini_key(ini, sec, k), sec);
+		const char *received = ini_get(ini, sec, "received");
+		f->received = xstrdup(received ? received : "received_on");
+		if (f->screen && schema_field_index(f->screen, f->received) < 0)
+			ERR(ini, ini_line(ini, sec, received ? "received" : NULL), "screen %s has no field '%s' "
+			    "(the date received: received = FIELD)", f->screen->name, f->received);
+		const char *expected = ini_get(ini, sec, "expected");
+		char *why = NULL;
+		if (expected && rule_parse(expected, &f->expected, &why) != 0) {
+			ERR(ini, ini_line(ini, sec, "expected"), "expected: %s", why);
+			free(why);
+		} else if (expected) {
+			bind_rule(s, f->screen, f->expected, path, ini_line(ini, sec, "expected"), errs);
+		}
+	}
+	ini_free(ini);
+}
+
 static char *
 dir_of(const char *path)
 {
@@ -646,9 +1099,21 @@ schema_load(const char *conf_path, const char *screens_dir, struct strlist *errs
 	load_screens(s, sdir, errs);
 	free(sdir);
 
+	char *ydir;
+	if (s->settings.years_dir && s->settings.years_dir[0] == '/')
+		ydir = xstrdup(s->settings.years_dir);
+	else
+		ydir = xasprintf("%s/%s", confdir, s->settings.years_dir ? s->settings.years_dir : "years");
+	load_years(s, ydir, errs);
+	free(ydir);
+	bind_screens(s, errs);
+
 	char *menu = xasprintf("%s/menu.ini", confdir);
 	load_menu(s, menu, errs);
 	free(menu);
+	char *board = xasprintf("%s/survey.ini", confdir);
+	load_board(s, board, errs);
+	free(board);
 	free(confdir);
 
 	if (errs->n > nerr0) {
@@ -675,6 +1140,26 @@ schema_free(struct schema *s)
 	for (int l = 0; l < LANG_COUNT; l++)
 		free(s->menu_title[l]);
 	ini_free(s->conf);
+	for (size_t i = 0; i < s->nyears; i++)
+		ini_free(s->years[i].ini);
+	free(s->years);
+	if (s->board) {
+		for (size_t i = 0; i < s->board->nforms; i++) {
+			struct board_form *f = &s->board->forms[i];
+			free(f->name);
+			free(f->due_section);
+			free(f->due_key);
+			free(f->received);
+			rule_free(f->expected);
+		}
+		free(s->board->forms);
+		strlist_free(&s->board->kinds);
+		strlist_free(&s->board->columns);
+		strlist_free(&s->board->contacts);
+		free(s->board->kind_field);
+		free(s->board);
+	}
+	free(s->settings.years_dir);
 	free(s->settings.conf_path);
 	free(s->settings.db_dir);
 	free(s->settings.screens_dir);

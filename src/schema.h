@@ -19,8 +19,16 @@
  *                  sheet someone else designs): `detect` = a header that
  *                  identifies it; then FIELD = HEADER [| HEADER...] (the
  *                  first non-empty of those columns)
+ *   [check.NAME]   rule (rule.h), level = warn | error, message_ja, message_en
+ *   [effect.NAME]  target = REF_FIELD; set.FIELD = SOURCE (a field or 'literal')
+ *   [match]        ranks the look-up of one ref field (see struct match_def)
+ * Field keys beyond those: compute, readonly, order = forward, except, log.
  * The settings file:
- *   [database] dir; [survey] year; [display] lang, lean; [paths] screens
+ *   [database] dir; [survey] year; [display] lang, lean; [paths] screens, years
+ * The year files (conf/years/FY.ini): any sections; read by `year:` rules,
+ *   computations and the first screen's [events] (event.N = DATE | 日本語 | English).
+ * The survey board (conf/survey.ini): [board] bodies, kinds; [form.NAME]
+ *   screen, due = SECTION.KEY (of the year file), expected = RULE.
  * The menu file:
  *   [menu] title_ja, title_en; [group.NAME] title_ja, title_en,
  *   items = SCREEN:MODE, ... with MODE entry or browse.
@@ -47,6 +55,43 @@ struct import_layout {
 	size_t ncolumns;
 };
 
+struct rule;
+
+enum check_level { CHECK_WARN, CHECK_ERROR };
+
+/* [check.NAME]: a rule the record must satisfy when saved. */
+struct check_def {
+	char *name;
+	struct rule *rule;
+	enum check_level level;
+	char *message[LANG_COUNT];
+	int line;
+};
+
+/* One `set.FIELD = SOURCE` of an effect. */
+struct effect_set {
+	char *target_field;         /* a field of the target screen */
+	int source;                 /* a field of this screen, or -1 for the literal */
+	char *literal;
+};
+
+/* [effect.NAME]: saving this record also updates the record a ref names. */
+struct effect_def {
+	char *name;
+	size_t target;              /* the ref field naming the record to update */
+	struct effect_set *sets;
+	size_t nsets;
+};
+
+/* [match]: the look-up of one ref field lists candidates ranked. */
+struct match_def {
+	size_t field;               /* the ref field */
+	size_t countries, training_field, language;  /* this screen's fields */
+	char *cand_country, *cand_field, *cand_ja, *cand_en;  /* the ref screen's */
+	char *cand_status_field;    /* "status" */
+	struct strlist cand_status; /* statuses that make a candidate */
+};
+
 struct screen_def {
 	char *name;                 /* the file's base name: "survey1" */
 	char *file;
@@ -60,8 +105,39 @@ struct screen_def {
 	size_t *search;             /* fields indexed for search */
 	size_t nsearch;
 	size_t label;               /* field naming a record elsewhere */
+	int fy;                     /* the fiscal-year field, or -1 */
 	struct import_layout *imports;
 	size_t nimports;
+	struct check_def *checks;
+	size_t nchecks;
+	struct effect_def *effects;
+	size_t neffects;
+	struct match_def *match;    /* NULL when none */
+};
+
+/* A fiscal year's settings: conf/years/FY.ini. */
+struct year_def {
+	int fy;
+	struct ini *ini;
+};
+
+/* One form of the survey board (conf/survey.ini [form.NAME]). */
+struct board_form {
+	char *name;
+	const struct screen_def *screen;
+	char *due_section, *due_key;    /* in the year's settings */
+	struct rule *expected;          /* NULL: always expected */
+	char *received;                 /* the form's field holding the date received */
+};
+
+struct board_def {
+	const struct screen_def *bodies;
+	struct strlist kinds;           /* kinds surveyed (empty: all) */
+	char *kind_field;               /* the bodies' field holding the kind */
+	struct strlist columns;         /* the bodies' fields shown on the board */
+	struct strlist contacts;        /* the bodies' fields shown on the chase list */
+	struct board_form *forms;
+	size_t nforms;
 };
 
 enum menu_mode { MENU_ENTRY, MENU_BROWSE };
@@ -84,6 +160,7 @@ struct settings {
 	enum lang lang;
 	int lean;
 	char *screens_dir;
+	char *years_dir;
 };
 
 struct schema {
@@ -94,6 +171,9 @@ struct schema {
 	size_t ngroups;
 	struct screen_def *screens;
 	size_t nscreens;
+	struct year_def *years;         /* sorted by fy */
+	size_t nyears;
+	struct board_def *board;        /* NULL without conf/survey.ini */
 };
 
 /*
@@ -109,6 +189,14 @@ void schema_free(struct schema *s);
 const struct screen_def *schema_screen(const struct schema *s, const char *name);
 /* Index of field ID in SD, or -1. */
 int schema_field_index(const struct screen_def *sd, const char *id);
+/*
+ * The setting SECTION.KEY of fiscal year FY: from conf/years/FY.ini, or the
+ * latest earlier year that sets it (amounts carry on until changed).
+ * NULL when no year sets it.
+ */
+const char *schema_year_setting(const struct schema *s, int fy, const char *section,
+    const char *key);
+
 /* The value a `default =` declaration gives now ("" for none); caller frees. */
 char *schema_default(const struct schema *s, const struct field_def *f, const char *today);
 

@@ -157,6 +157,8 @@ struct save_args {
 	struct record *r;
 	const char *old_key;
 	uint32_t new_version;
+	store_hook_fn hook;
+	void *hook_arg;
 };
 
 static int
@@ -203,6 +205,8 @@ save_txn(struct db_txn *txn, void *arg, char **cause)
 	struct record stored = *a->r;
 	stored.version = a->new_version;
 	rc = put_record(txn, a->sd, table, key, &stored, cause);
+	if (rc == 0 && a->hook)
+		rc = a->hook(txn, a->hook_arg, &stored, cause);
 out:
 	record_free(cur);
 	record_free(other);
@@ -212,14 +216,93 @@ out:
 }
 
 int
-store_save(struct db *db, const struct screen_def *sd, struct record *r, const char *old_key,
-    char **cause)
+store_save_ex(struct db *db, const struct screen_def *sd, struct record *r, const char *old_key,
+    store_hook_fn hook, void *hook_arg, char **cause)
 {
-	struct save_args a = { sd, r, old_key, 0 };
+	struct save_args a = { sd, r, old_key, 0, hook, hook_arg };
 	int rc = db_write(db, save_txn, &a, cause);
 	if (rc == 0)
 		r->version = a.new_version;
 	return rc;
+}
+
+int
+store_save(struct db *db, const struct screen_def *sd, struct record *r, const char *old_key,
+    char **cause)
+{
+	return store_save_ex(db, sd, r, old_key, NULL, NULL, cause);
+}
+
+int
+store_txn_get(struct db_txn *txn, const struct screen_def *sd, const char *key,
+    struct record **out, char **cause)
+{
+	char *table = table_name("rec", sd);
+	int rc = get_in(txn, table, key, out, cause);
+	free(table);
+	return rc;
+}
+
+int
+store_txn_update(struct db_txn *txn, const struct screen_def *sd, struct record *r, char **cause)
+{
+	char *table = table_name("rec", sd);
+	char *key = store_key(sd, r);
+	struct record *cur = NULL;
+	int rc = get_in(txn, table, key, &cur, cause);
+	if (rc == 0)
+		rc = index_update(txn, sd, cur, key, 0, cause);
+	if (rc == 0) {
+		r->version = cur->version + 1;
+		rc = put_record(txn, sd, table, key, r, cause);
+	}
+	record_free(cur);
+	free(key);
+	free(table);
+	return rc;
+}
+
+struct referrer_scan {
+	const struct screen_def *sd;
+	size_t field;
+	const char *key;
+	char *found;
+};
+
+static int
+referrer_cb(void *arg, struct record *r)
+{
+	struct referrer_scan *rs = arg;
+	if (strcmp(record_get(r, rs->sd->fields[rs->field].id), rs->key) != 0)
+		return 0;
+	char *k = store_key(rs->sd, r);
+	rs->found = store_key_display(k);
+	free(k);
+	return 1;
+}
+
+int
+store_find_referrer(struct db *db, const struct schema *schema, const struct screen_def *sd,
+    const char *key, const char **screen, char **referrer, char **cause)
+{
+	/* A scan, not an index: deleting is rare, and an index of every
+	 * reference would cost every save. */
+	for (size_t i = 0; i < schema->nscreens; i++) {
+		const struct screen_def *o = &schema->screens[i];
+		for (size_t f = 0; f < o->nfields; f++) {
+			if (o->fields[f].ref == NULL || strcmp(o->fields[f].ref, sd->name) != 0)
+				continue;
+			struct referrer_scan rs = { o, f, key, NULL };
+			if (store_each(db, o, referrer_cb, &rs, cause) != 0)
+				return -1;
+			if (rs.found) {
+				*screen = o->name;
+				*referrer = rs.found;
+				return 0;
+			}
+		}
+	}
+	return DB_NOTFOUND;
 }
 
 struct delete_args {

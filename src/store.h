@@ -48,6 +48,35 @@ int store_get(struct db *db, const struct screen_def *sd, const char *key, struc
 int store_save(struct db *db, const struct screen_def *sd, struct record *r, const char *old_key,
     char **cause);
 
+/*
+ * Work done inside a save's write transaction after the record is written
+ * (effects on other records).  Returns 0, or non-zero to abort the whole
+ * save with that result.  May run more than once (db_write retries).
+ */
+typedef int (*store_hook_fn)(struct db_txn *txn, void *arg, const struct record *saved,
+    char **cause);
+
+/* store_save with a hook run in the same transaction (HOOK may be NULL). */
+int store_save_ex(struct db *db, const struct screen_def *sd, struct record *r,
+    const char *old_key, store_hook_fn hook, void *hook_arg, char **cause);
+
+/* Inside a transaction: the record KEY of SD (0, DB_NOTFOUND or -1). */
+int store_txn_get(struct db_txn *txn, const struct screen_def *sd, const char *key,
+    struct record **out, char **cause);
+/* Inside a write transaction: replace the stored record of R's key with R
+ * (whose key must not have changed), moving its version on. */
+int store_txn_update(struct db_txn *txn, const struct screen_def *sd, struct record *r,
+    char **cause);
+
+/*
+ * A record of another screen that names record KEY of SD through a
+ * `ref = SD` field: 0 with *screen (static, the referring screen's name)
+ * and *referrer (malloc'd, its key as shown) when there is one,
+ * DB_NOTFOUND when none, -1 on error.
+ */
+int store_find_referrer(struct db *db, const struct schema *schema, const struct screen_def *sd,
+    const char *key, const char **screen, char **referrer, char **cause);
+
 /* Delete KEY if its version is VERSION (0: any). */
 int store_delete(struct db *db, const struct screen_def *sd, const char *key, uint32_t version,
     char **cause);

@@ -25,6 +25,14 @@ void ui_form(struct app *app, const struct screen_def *sd, const char *key);
  */
 char *ui_list(struct app *app, const struct screen_def *sd, bool pick, const char *query);
 
+/*
+ * Pick from a given list of SD's records (e.g. candidates ranked), shown
+ * in that order under TITLE; takes ownership of RECS.  Returns the chosen
+ * record's key (malloc'd) or NULL.
+ */
+char *ui_pick_from(struct app *app, const struct screen_def *sd, struct record **recs, size_t n,
+    const char *title);
+
 /* Pick one of F's choices; returns the code (malloc'd) or NULL. */
 char *ui_pick_choice(struct app *app, const struct field_def *f, const char *current);
 

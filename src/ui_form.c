@@ -27,6 +27,8 @@
 #include <string.h>
 #include <wctype.h>
 
+#include "effects.h"
+#include "matching.h"
 #include "store.h"
 #include "text.h"
 #include "tui.h"
@@ -57,6 +59,25 @@ static int
 cur_index(const struct ui_form *uf)
 {
 	return field_index(current_field(uf->form));
+}
+
+static bool
+editable(const struct ui_form *uf, size_t i)
+{
+	return !uf->sd->fields[i].readonly;
+}
+
+/* The first editable field at or after I going by STEP (wrapping), or I. */
+static size_t
+editable_from(const struct ui_form *uf, size_t i, int step)
+{
+	size_t n = nfields(uf);
+	for (size_t k = 0; k < n; k++) {
+		size_t j = (i + n + (size_t)((long)step * (long)k)) % n;
+		if (editable(uf, j))
+			return j;
+	}
+	return i;
 }
 
 /* The text in field I's cells, trailing pad spaces removed. */
@@ -218,6 +239,8 @@ form_build(struct ui_form *uf, size_t cur)
 		 * update, so an underlined field would cost some 16 bytes per typed
 		 * character instead of the character's own.  Brackets mark them. */
 		set_field_back(fd, A_NORMAL);
+		if (f->readonly)
+			field_opts_off(fd, O_ACTIVE | O_EDIT);
 		set_field_buffer(fd, 0, uf->values[i]);
 		uf->fields[i] = fd;
 	}
@@ -249,7 +272,7 @@ static void
 go_to(struct ui_form *uf, size_t i)
 {
 	sync_current(uf);
-	set_current_field(uf->form, uf->fields[i]);
+	set_current_field(uf->form, uf->fields[editable_from(uf, i, 1)]);
 	form_driver(uf->form, REQ_END_LINE);
 }
 
@@ -272,14 +295,21 @@ check_current(struct ui_form *uf)
 	return rc == 0;
 }
 
-/* The first field still to fill: empty and not carried; else the first. */
+/* The first field still to fill: editable and empty; else the first editable. */
 static size_t
 first_to_fill(const struct ui_form *uf)
 {
 	for (size_t i = 0; i < nfields(uf); i++)
-		if (*uf->values[i] == '\0')
+		if (editable(uf, i) && *uf->values[i] == '\0')
 			return i;
-	return 0;
+	return editable_from(uf, 0, 1);
+}
+
+/* The last editable field: Enter there saves. */
+static size_t
+last_editable(const struct ui_form *uf)
+{
+	return editable_from(uf, nfields(uf) - 1, -1);
 }
 
 /* After a save in entry mode: keep `carry` fields, defaults in the others. */
@@ -330,7 +360,8 @@ save(struct ui_form *uf)
 	struct record *in = record_from_form(uf), *r = NULL;
 	char *why = NULL;
 	int bad = -1;
-	if (validate_record(uf->sd, &app->ctx, in, &r, &bad, &why) != 0) {
+	struct strlist warnings = { 0 };
+	if (validate_record(uf->sd, &app->ctx, in, uf->orig, &r, &bad, &why, &warnings) != 0) {
 		record_free(in);
 		go_to(uf, (size_t)bad);
 		tui_status(app, true, "%s", why);
@@ -338,8 +369,25 @@ save(struct ui_form *uf)
 		return;
 	}
 	record_free(in);
+	/* A warning is the operator's to overrule, one question for all of them. */
+	if (warnings.n > 0) {
+		struct strbuf sb = SB_INIT;
+		for (size_t i = 0; i < warnings.n; i++)
+			sb_addf(&sb, "%s%s", i ? " / " : "", warnings.v[i]);
+		sb_adds(&sb, T(app, " — 保存しますか?", " — save anyway?"));
+		bool yes = tui_ask(app, sb.s);
+		sb_free(&sb);
+		strlist_free(&warnings);
+		if (!yes) {
+			record_free(r);
+			tui_status(app, false, "%s", T(app, "保存しませんでした", "not saved"));
+			return;
+		}
+	}
 	r->version = uf->orig ? uf->orig->version : 0;
-	int rc = store_save(app->db, uf->sd, r, uf->orig_key, &why);
+	struct effects_arg ea = { app->schema, uf->sd, app->today };
+	int rc = store_save_ex(app->db, uf->sd, r, uf->orig_key,
+	    uf->sd->neffects ? effects_apply : NULL, &ea, &why);
 	char *key = store_key(uf->sd, r);
 	char *shown = store_key_display(key);
 	char *label = xstrdup(record_get(r, uf->sd->fields[uf->sd->label].id));
@@ -385,18 +433,46 @@ save(struct ui_form *uf)
 	free(why);
 }
 
+/*
+ * Show what computed fields will hold, once the record checks out so far;
+ * until then they keep what they showed.
+ */
+static void
+preview_computed(struct ui_form *uf)
+{
+	bool any = false;
+	for (size_t i = 0; i < nfields(uf); i++)
+		any |= uf->sd->fields[i].compute;
+	if (!any)
+		return;
+	struct record *in = record_from_form(uf), *r = NULL;
+	char *why = NULL;
+	int bad;
+	if (validate_record(uf->sd, &uf->app->ctx, in, uf->orig, &r, &bad, &why, NULL) == 0) {
+		for (size_t i = 0; i < nfields(uf); i++)
+			if (uf->sd->fields[i].compute)
+				set_value(uf, i, record_get(r, uf->sd->fields[i].id));
+		record_free(r);
+	}
+	free(why);
+	record_free(in);
+}
+
 static void
 next_field(struct ui_form *uf, bool save_on_last)
 {
 	if (!check_current(uf))
 		return;
+	preview_computed(uf);
 	size_t i = (size_t)cur_index(uf);
-	if (i + 1 < nfields(uf))
-		go_to(uf, i + 1);
-	else if (save_on_last)
-		save(uf);
-	else
-		go_to(uf, 0);
+	if (i == last_editable(uf)) {
+		if (save_on_last)
+			save(uf);
+		else
+			go_to(uf, 0);
+	} else {
+		go_to(uf, editable_from(uf, i + 1, 1));
+	}
 }
 
 static void
@@ -405,7 +481,9 @@ prev_field(struct ui_form *uf)
 	sync_current(uf);
 	draw_echo(uf, (size_t)cur_index(uf));
 	size_t i = (size_t)cur_index(uf);
-	go_to(uf, i > 0 ? i - 1 : nfields(uf) - 1);
+	size_t n = nfields(uf);
+	set_current_field(uf->form, uf->fields[editable_from(uf, (i + n - 1) % n, -1)]);
+	form_driver(uf->form, REQ_END_LINE);
 }
 
 /* Full-width ASCII typed into a code field becomes ASCII as it is typed. */
@@ -501,6 +579,72 @@ open_from_list(struct ui_form *uf)
 	redraw(uf);
 }
 
+struct ranking {
+	const struct match_def *m;
+	struct match_request req;
+	struct record **recs;
+	int *scores;
+	size_t n, cap, scap;
+};
+
+static int
+rank_one(void *arg, struct record *r)
+{
+	struct ranking *rk = arg;
+	const struct match_def *m = rk->m;
+	if (m->cand_status.n > 0) {
+		const char *st = record_get(r, m->cand_status_field);
+		bool ok = false;
+		for (size_t i = 0; i < m->cand_status.n && !ok; i++)
+			ok = strcmp(st, m->cand_status.v[i]) == 0;
+		if (!ok)
+			return 0;
+	}
+	struct match_candidate c = { record_get(r, m->cand_country), record_get(r, m->cand_field),
+		record_get(r, m->cand_ja), record_get(r, m->cand_en) };
+	int score = match_score(&rk->req, &c);
+	if (score < 0)
+		return 0;
+	rk->recs = xgrow(rk->recs, &rk->cap, rk->n + 1, sizeof *rk->recs);
+	rk->scores = xgrow(rk->scores, &rk->scap, rk->n + 1, sizeof *rk->scores);
+	rk->recs[rk->n] = record_dup(r);
+	rk->scores[rk->n++] = score;
+	return 0;
+}
+
+/* The candidates that fit this request, best first (a stable insertion sort:
+ * candidates are few, and equal scores keep key order). */
+static char *
+pick_ranked(struct ui_form *uf, const struct screen_def *ref)
+{
+	const struct match_def *m = uf->sd->match;
+	struct ranking rk = { .m = m };
+	char buf[64];
+	match_parse_countries(uf->values[m->countries], &rk.req, buf, sizeof buf);
+	rk.req.field = uf->values[m->training_field];
+	rk.req.language = uf->values[m->language];
+	char *why = NULL;
+	if (store_each(uf->app->db, ref, rank_one, &rk, &why) != 0) {
+		tui_status(uf->app, true, "%s", why);
+		free(why);
+	}
+	for (size_t i = 1; i < rk.n; i++)
+		for (size_t j = i; j > 0 && rk.scores[j] > rk.scores[j - 1]; j--) {
+			struct record *tr = rk.recs[j];
+			int ts = rk.scores[j];
+			rk.recs[j] = rk.recs[j - 1];
+			rk.scores[j] = rk.scores[j - 1];
+			rk.recs[j - 1] = tr;
+			rk.scores[j - 1] = ts;
+		}
+	free(rk.scores);
+	char *title = xasprintf("%s — %s", ref->title[uf->app->lang],
+	    T(uf->app, "候補 (適合順)", "candidates, best fit first"));
+	char *picked = ui_pick_from(uf->app, ref, rk.recs, rk.n, title);
+	free(title);
+	return picked;
+}
+
 static void
 lookup(struct ui_form *uf)
 {
@@ -510,6 +654,8 @@ lookup(struct ui_form *uf)
 	char *picked = NULL;
 	if (f->nchoices > 0) {
 		picked = ui_pick_choice(uf->app, f, uf->values[i]);
+	} else if (f->ref && uf->sd->match && uf->sd->match->field == i) {
+		picked = pick_ranked(uf, schema_screen(uf->app->schema, f->ref));
 	} else if (f->ref) {
 		const struct screen_def *ref = schema_screen(uf->app->schema, f->ref);
 		picked = ui_list(uf->app, ref, true, uf->values[i]);
@@ -564,6 +710,48 @@ step_record(struct ui_form *uf, bool backward)
 	load_record(uf, found);
 	go_to(uf, cur);
 	tui_status(uf->app, false, "%s", "");
+}
+
+/* Edit mode: delete this record after asking, unless another record names it. */
+static void
+delete_record(struct ui_form *uf)
+{
+	struct app *app = uf->app;
+	if (uf->orig_key == NULL) {
+		tui_status(app, true, "%s", T(app, "削除は保存済みのレコードを開いてから",
+		    "open a saved record to delete it"));
+		return;
+	}
+	char *shown = store_key_display(uf->orig_key);
+	const char *screen = NULL;
+	char *referrer = NULL, *why = NULL;
+	int rc = store_find_referrer(app->db, app->schema, uf->sd, uf->orig_key, &screen, &referrer,
+	    &why);
+	if (rc == 0) {
+		const struct screen_def *o = schema_screen(app->schema, screen);
+		tui_status(app, true, T(app, "%s は削除できません: %s %s が参照しています",
+		    "%s cannot be deleted: %s %s refers to it"), shown, o->title[app->lang], referrer);
+	} else if (rc < 0) {
+		tui_status(app, true, "%s", why);
+	} else {
+		char *q = xasprintf(T(app, "%s を削除しますか?", "Delete %s?"), shown);
+		if (tui_ask(app, q)) {
+			rc = store_delete(app->db, uf->sd, uf->orig_key, uf->orig->version, &why);
+			if (rc == 0) {
+				tui_status(app, false, T(app, "削除しました: %s", "deleted: %s"), shown);
+				uf->leave = true;
+			} else if (rc == STORE_CONFLICT) {
+				tui_status(app, true, "%s", T(app, "他の人が更新したため削除しませんでした",
+				    "not deleted: someone else changed it meanwhile"));
+			} else {
+				tui_status(app, true, "%s", why ? why : "?");
+			}
+		}
+		free(q);
+	}
+	free(why);
+	free(referrer);
+	free(shown);
 }
 
 static void
@@ -634,6 +822,9 @@ handle_key(struct ui_form *uf, const struct tui_key *k)
 		uf->app->lang = uf->app->lang == LANG_JA ? LANG_EN : LANG_JA;
 		uf->app->ctx.lang = uf->app->lang;
 		redraw(uf);
+		break;
+	case ACT_DELETE:
+		delete_record(uf);
 		break;
 	case ACT_NONE:
 		if (k->type == OK)

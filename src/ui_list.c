@@ -30,6 +30,8 @@ struct ui_list {
 	size_t sel;                 /* selected row in recs */
 	size_t top;                 /* first row shown */
 	bool more;                  /* there were more than LIST_MAX */
+	bool fixed;                 /* a given list (ranked candidates): no search */
+	const char *title;          /* NULL: the screen's title and mode */
 	int *colw;                  /* width of each list column */
 };
 
@@ -139,7 +141,7 @@ draw_all(struct ui_list *ul)
 	erase();
 	tui_forget_lines();
 	layout_columns(ul);
-	char *title = xasprintf("%s — %s", ul->sd->title[app->lang],
+	char *title = ul->title ? xstrdup(ul->title) : xasprintf("%s — %s", ul->sd->title[app->lang],
 	    ul->pick ? T(app, "選択", "pick") : T(app, "一覧", "browse"));
 	tui_title(app, title, "");
 	free(title);
@@ -159,6 +161,8 @@ draw_all(struct ui_list *ul)
 static void
 run_search(struct ui_list *ul)
 {
+	if (ul->fixed)
+		return;
 	store_free_list(ul->recs, ul->n);
 	ul->recs = NULL;
 	ul->n = 0;
@@ -201,14 +205,77 @@ size_ok_or_wait(struct ui_list *ul)
 	return true;
 }
 
+/* Delete the selected record after asking, unless another record names it. */
+static void
+delete_selected(struct ui_list *ul)
+{
+	struct app *app = ul->app;
+	if (ul->n == 0 || ul->pick)
+		return;
+	struct record *r = ul->recs[ul->sel];
+	char *key = store_key(ul->sd, r);
+	char *shown = store_key_display(key);
+	const char *screen = NULL;
+	char *referrer = NULL, *why = NULL;
+	int rc = store_find_referrer(app->db, app->schema, ul->sd, key, &screen, &referrer, &why);
+	if (rc == 0) {
+		const struct screen_def *o = schema_screen(app->schema, screen);
+		tui_status(app, true, T(app, "%s は削除できません: %s %s が参照しています",
+		    "%s cannot be deleted: %s %s refers to it"), shown, o->title[app->lang], referrer);
+	} else if (rc < 0) {
+		tui_status(app, true, "%s", why);
+	} else {
+		char *q = xasprintf(T(app, "%s を削除しますか?", "Delete %s?"), shown);
+		if (tui_ask(app, q)) {
+			rc = store_delete(app->db, ul->sd, key, r->version, &why);
+			if (rc == 0) {
+				run_search(ul);
+				draw_list(ul);
+				tui_status(app, false, T(app, "削除しました: %s", "deleted: %s"), shown);
+			} else if (rc == STORE_CONFLICT) {
+				tui_status(app, true, "%s", T(app, "他の人が更新したため削除しませんでした",
+				    "not deleted: someone else changed it meanwhile"));
+			} else {
+				tui_status(app, true, "%s", why ? why : "?");
+			}
+		}
+		free(q);
+	}
+	free(why);
+	free(referrer);
+	free(shown);
+	free(key);
+}
+
+static char *list_loop(struct ui_list *ul);
+
+char *
+ui_pick_from(struct app *app, const struct screen_def *sd, struct record **recs, size_t n,
+    const char *title)
+{
+	struct ui_list ul = { .app = app, .sd = sd, .pick = true, .fixed = true, .title = title,
+		.recs = recs, .n = n };
+	return list_loop(&ul);
+}
+
 char *
 ui_list(struct app *app, const struct screen_def *sd, bool pick, const char *query)
 {
 	struct ui_list ul = { .app = app, .sd = sd, .pick = pick };
 	if (query && *query)
 		sb_adds(&ul.query, query);
-	char *result = NULL;
 	run_search(&ul);
+	return list_loop(&ul);
+}
+
+static char *
+list_loop(struct ui_list *ul_)
+{
+	struct ui_list ul = *ul_;
+	struct app *app = ul.app;
+	const struct screen_def *sd = ul.sd;
+	bool pick = ul.pick;
+	char *result = NULL;
 	if (!size_ok_or_wait(&ul))
 		goto out;
 	for (;;) {
@@ -271,6 +338,8 @@ ui_list(struct app *app, const struct screen_def *sd, bool pick, const char *que
 			}
 			break;
 		case ACT_BACKSPACE:
+			if (ul.fixed)
+				break;
 			query_backspace(&ul);
 			run_search(&ul);
 			draw_search(&ul);
@@ -295,8 +364,11 @@ ui_list(struct app *app, const struct screen_def *sd, bool pick, const char *que
 			app->ctx.lang = app->lang;
 			draw_all(&ul);
 			break;
+		case ACT_DELETE:
+			delete_selected(&ul);
+			break;
 		default:
-			if (k.type == OK && iswprint(k.ch) && ul.query.len < 200) {
+			if (!ul.fixed && k.type == OK && iswprint(k.ch) && ul.query.len < 200) {
 				char mb[MB_LEN_MAX];
 				int n = wctomb(mb, (wchar_t)k.ch);
 				if (n > 0)

@@ -4,16 +4,27 @@
 #include <string.h>
 
 #include "derive.h"
+#include "ini.h"
+#include "rule.h"
 #include "store.h"
 #include "text.h"
 #include "util.h"
 
-char *
-validate_lookup(void *arg, const char *screen, const char *key)
+static struct lookup_env *
+env_of(const struct ftype_ctx *ctx)
+{
+	return ctx->lookup ? ctx->lookup_arg : NULL;
+}
+
+/* Field FIELD of record KEY of screen SCREEN, or NULL. */
+static char *
+record_field(void *arg, const char *screen, const char *key, const char *field)
 {
 	struct lookup_env *env = arg;
+	if (env == NULL || env->db == NULL)
+		return NULL;
 	const struct screen_def *sd = schema_screen(env->schema, screen);
-	if (sd == NULL || env->db == NULL)
+	if (sd == NULL)
 		return NULL;
 	struct record *r = NULL;
 	char *cause = NULL;
@@ -21,9 +32,19 @@ validate_lookup(void *arg, const char *screen, const char *key)
 		free(cause);
 		return NULL;
 	}
-	char *label = xstrdup(record_get(r, sd->fields[sd->label].id));
+	char *v = xstrdup(record_get(r, field));
 	record_free(r);
-	return label;
+	return v;
+}
+
+char *
+validate_lookup(void *arg, const char *screen, const char *key)
+{
+	struct lookup_env *env = arg;
+	const struct screen_def *sd = env ? schema_screen(env->schema, screen) : NULL;
+	if (sd == NULL)
+		return NULL;
+	return record_field(env, screen, key, sd->fields[sd->label].id);
 }
 
 void
@@ -33,6 +54,7 @@ validate_ctx_init(struct ftype_ctx *ctx, struct lookup_env *env, enum lang lang)
 	ctx->lang = lang;
 	ctx->lookup = validate_lookup;
 	ctx->lookup_arg = env;
+	ctx->today = env->today;
 }
 
 int
@@ -45,10 +67,186 @@ validate_field(const struct field_def *f, const struct ftype_ctx *ctx, const cha
 	return rc;
 }
 
+static const char *
+year_setting(void *arg, const char *fy, const char *section, const char *key)
+{
+	struct lookup_env *env = arg;
+	if (env == NULL || fy == NULL || *fy == '\0')
+		return NULL;
+	return schema_year_setting(env->schema, atoi(fy), section, key);
+}
+
+/* Run F's derivation over R's current values. */
+static char *
+run_derive(const struct screen_def *sd, const struct field_def *f, const struct record *r,
+    struct lookup_env *env)
+{
+	const char *args[16] = { 0 };
+	const struct field_def *argf[16] = { 0 };
+	size_t n = f->nderive_args < 16 ? f->nderive_args : 16;
+	for (size_t a = 0; a < n; a++) {
+		argf[a] = &sd->fields[f->derive_args[a]];
+		args[a] = record_get(r, argf[a]->id);
+	}
+	struct derive_ctx dctx = { year_setting, record_field, env };
+	return f->derive->fn(&dctx, argf, args, n);
+}
+
+static int
+choice_index(const struct field_def *f, const char *code)
+{
+	for (size_t i = 0; i < f->nchoices; i++)
+		if (strcmp(f->choices[i].code, code) == 0)
+			return (int)i;
+	return -1;
+}
+
+static bool
+in_except(const struct field_def *f, const char *code)
+{
+	for (size_t i = 0; i < f->norder_except; i++)
+		if (strcmp(f->order_except[i], code) == 0)
+			return true;
+	return false;
+}
+
+static const char *
+choice_label(const struct field_def *f, const char *code, enum lang lang)
+{
+	int i = choice_index(f, code);
+	return i < 0 ? code : f->choices[i].label[lang];
+}
+
+/* order = forward: a later choice, or one of `except`. */
+static int
+check_order(const struct field_def *f, const struct ftype_ctx *ctx, const char *was,
+    const char *now, char **cause)
+{
+	if (!f->order_forward || *was == '\0' || *now == '\0' || strcmp(was, now) == 0 ||
+	    in_except(f, now) || choice_index(f, now) > choice_index(f, was))
+		return 0;
+	bool ja = ctx->lang == LANG_JA;
+	*cause = xasprintf(ja ? "%s: 「%s」から「%s」へは戻せません" : "%s: cannot go back from '%s' to '%s'",
+	    f->label[ctx->lang], choice_label(f, was, ctx->lang), choice_label(f, now, ctx->lang));
+	return -1;
+}
+
+/* Append "CODE DATE" to the log when the value changed. */
+static void
+log_change(const struct screen_def *sd, const struct field_def *f, const struct record *old,
+    struct record *r, const char *today)
+{
+	if (f->log_field < 0)
+		return;
+	const char *now = record_get(r, f->id);
+	const char *was = old ? record_get(old, f->id) : "";
+	const struct field_def *lf = &sd->fields[f->log_field];
+	/* The log is the program's: the stored one wins over anything typed. */
+	const char *log = old ? record_get(old, lf->id) : record_get(r, lf->id);
+	char *kept = xstrdup(log);
+	if (*now && strcmp(now, was) != 0) {
+		char *grown = *kept ? xasprintf("%s; %s %s", kept, now, today) : xasprintf("%s %s", now, today);
+		free(kept);
+		kept = grown;
+	}
+	record_set(r, lf->id, kept);
+	free(kept);
+}
+
+struct rule_env {
+	const struct screen_def *sd;
+	const struct record *r;
+	struct lookup_env *env;
+};
+
+static int
+resolve(void *arg, const struct rule_ref *ref, char **out, char **cause)
+{
+	(void)cause;
+	struct rule_env *re = arg;
+	switch (ref->kind) {
+	case RULE_FIELD:
+		*out = xstrdup(record_get(re->r, ref->a));
+		return 0;
+	case RULE_OTHER: {
+		const struct screen_def *o = re->env ? schema_screen(re->env->schema, ref->a) : NULL;
+		char *v = NULL;
+		if (o != NULL) {
+			char *key = store_key(o, re->r);
+			v = record_field(re->env, ref->a, key, ref->b);
+			free(key);
+		}
+		*out = v ? v : xstrdup("");
+		return 0;
+	}
+	case RULE_YEAR: {
+		const char *fy = re->sd->fy >= 0 ? record_get(re->r, re->sd->fields[re->sd->fy].id) : "";
+		const char *v = year_setting(re->env, fy, ref->a, ref->b);
+		*out = xstrdup(v ? v : "");
+		return 0;
+	}
+	case RULE_CONF: {
+		const char *v = re->env && re->env->schema->conf ?
+		    ini_get(re->env->schema->conf, ref->a, ref->b) : NULL;
+		*out = xstrdup(v ? v : "");
+		return 0;
+	}
+	}
+	*out = xstrdup("");
+	return 0;
+}
+
+/* The field a failed check sends the operator to: the first it names. */
+static int
+check_field(const struct screen_def *sd, const struct check_def *c)
+{
+	const struct rule_ref *refs;
+	size_t n = rule_refs(c->rule, &refs);
+	for (size_t i = 0; i < n; i++)
+		if (refs[i].kind == RULE_FIELD && schema_field_index(sd, refs[i].a) >= 0)
+			return schema_field_index(sd, refs[i].a);
+	return sd->nkey ? (int)sd->key[0] : 0;
+}
+
+static int
+run_checks(const struct screen_def *sd, const struct ftype_ctx *ctx, const struct record *r,
+    int *bad_field, char **cause, struct strlist *warnings)
+{
+	struct rule_env re = { sd, r, env_of(ctx) };
+	const char *today = ctx->today ? ctx->today : (re.env ? re.env->today : NULL);
+	char *now = today ? NULL : ftype_today(ctx);
+	for (size_t i = 0; i < sd->nchecks; i++) {
+		const struct check_def *c = &sd->checks[i];
+		bool holds = true;
+		char *why = NULL;
+		if (rule_eval(c->rule, resolve, &re, today ? today : now, &holds, &why) != 0) {
+			*cause = xasprintf("%s: %s", c->name, why);
+			free(why);
+			*bad_field = check_field(sd, c);
+			free(now);
+			return -1;
+		}
+		if (holds)
+			continue;
+		if (c->level == CHECK_ERROR) {
+			*cause = xstrdup(c->message[ctx->lang]);
+			*bad_field = check_field(sd, c);
+			free(now);
+			return -1;
+		}
+		if (warnings)
+			strlist_add(warnings, xstrdup(c->message[ctx->lang]));
+	}
+	free(now);
+	return 0;
+}
+
 int
 validate_record(const struct screen_def *sd, const struct ftype_ctx *ctx,
-    const struct record *in, struct record **out, int *bad_field, char **cause)
+    const struct record *in, const struct record *old, struct record **out, int *bad_field,
+    char **cause, struct strlist *warnings)
 {
+	struct lookup_env *env = env_of(ctx);
 	struct record *r = record_new();
 	r->version = in->version;
 	/* Keep what this screen no longer declares, as the codec promises. */
@@ -58,6 +256,8 @@ validate_record(const struct screen_def *sd, const struct ftype_ctx *ctx,
 
 	for (size_t i = 0; i < sd->nfields; i++) {
 		const struct field_def *f = &sd->fields[i];
+		if (f->compute)
+			continue;           /* computed below from the others */
 		char *folded = f->kana ? text_fold_kana(record_get(in, f->id))
 		                       : xstrdup(record_get(in, f->id));
 		char *v = NULL;
@@ -69,7 +269,10 @@ validate_record(const struct screen_def *sd, const struct ftype_ctx *ctx,
 			*cause = NULL;
 			continue;
 		}
+		if (rc == 0 && old)
+			rc = check_order(f, ctx, record_get(old, f->id), v, cause);
 		if (rc != 0) {
+			free(v);
 			*bad_field = (int)i;
 			record_free(r);
 			return -1;
@@ -79,12 +282,9 @@ validate_record(const struct screen_def *sd, const struct ftype_ctx *ctx,
 	}
 	for (size_t i = 0; i < sd->nfields; i++) {
 		const struct field_def *f = &sd->fields[i];
-		if (f->derive == NULL || *record_get(r, f->id) != '\0')
+		if (f->derive == NULL || (!f->compute && *record_get(r, f->id) != '\0'))
 			continue;
-		const char *args[8] = { 0 };
-		for (size_t a = 0; a < f->nderive_args && a < 8; a++)
-			args[a] = record_get(r, sd->fields[f->derive_args[a]].id);
-		char *d = f->derive->fn(args);
+		char *d = run_derive(sd, f, r, env);
 		char *v = NULL;
 		int rc = ftype_parse_field(f, ctx, d ? d : "", &v, cause);
 		free(d);
@@ -95,6 +295,13 @@ validate_record(const struct screen_def *sd, const struct ftype_ctx *ctx,
 		}
 		record_set(r, f->id, v);
 		free(v);
+	}
+	for (size_t i = 0; i < sd->nfields; i++)
+		log_change(sd, &sd->fields[i], old, r, ctx->today ? ctx->today :
+		    (env && env->today ? env->today : "0000-00-00"));
+	if (run_checks(sd, ctx, r, bad_field, cause, warnings) != 0) {
+		record_free(r);
+		return -1;
 	}
 	*out = r;
 	return 0;

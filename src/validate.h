@@ -1,8 +1,9 @@
 /*
  * validate.h - a whole record checked against its screen: every field
- * through its type (ftype.h), readings folded, empty derived fields
- * filled.  The form and import both save only what this returns, so a
- * record is stored the same way whichever way it came in.
+ * through its type (ftype.h), readings folded, derived and computed
+ * fields filled, status order and its log kept, and the screen's
+ * [check.*] rules evaluated.  The form and import both save only what
+ * this returns, so a record is stored the same way whichever way it came in.
  */
 #ifndef LGOTP_VALIDATE_H
 #define LGOTP_VALIDATE_H
@@ -12,10 +13,11 @@
 #include "record.h"
 #include "schema.h"
 
-/* What look-ups between screens need: the database and the screens. */
+/* What look-ups between screens need: the database, the screens, today. */
 struct lookup_env {
-	struct db *db;
+	struct db *db;              /* NULL: nothing is looked up */
 	const struct schema *schema;
+	const char *today;          /* YYYY-MM-DD */
 };
 
 /* Fill CTX so that references are looked up in ENV (which must outlive CTX). */
@@ -36,11 +38,15 @@ int validate_field(const struct field_def *f, const struct ftype_ctx *ctx, const
     char **out, char **cause);
 
 /*
- * Check IN (values as typed or as in a CSV cell) for screen SD.  Returns 0
- * and a new record *out in stored form, or -1 with *bad_field (index of
- * the first field in error) and *cause ("LABEL: why", in ctx->lang).
+ * Check IN (values as typed or as in a CSV cell) for screen SD; OLD is the
+ * stored record IN replaces, or NULL for a new one.  Returns 0 and a new
+ * record *out in stored form, or -1 with *bad_field (index of the field to
+ * correct) and *cause ("LABEL: why", in ctx->lang).  Checks of level warn
+ * that do not hold are appended to WARNINGS (when not NULL) and do not
+ * make it fail.
  */
 int validate_record(const struct screen_def *sd, const struct ftype_ctx *ctx,
-    const struct record *in, struct record **out, int *bad_field, char **cause);
+    const struct record *in, const struct record *old, struct record **out, int *bad_field,
+    char **cause, struct strlist *warnings);
 
 #endif

@@ -106,7 +106,7 @@ test_cases(void **state)
 		struct record *in = parse_fields(c->fields), *out = NULL;
 		int bad = -1;
 		char *why = NULL;
-		int rc = validate_record(sd, &ctx, in, &out, &bad, &why);
+		int rc = validate_record(sd, &ctx, in, NULL, &out, &bad, &why, NULL);
 		if (c->expect) {
 			if (rc != 0)
 				fprintf(stderr, "case %zu (%s): rejected: %s\n", i, c->fields, why);
@@ -145,7 +145,7 @@ test_unknown_fields_kept(void **state)
 	struct record *in = parse_fields("code=011002|name=札幌市|retired_field=old value"), *out = NULL;
 	int bad;
 	char *why = NULL;
-	assert_int_equal(validate_record(sd, &ctx, in, &out, &bad, &why), 0);
+	assert_int_equal(validate_record(sd, &ctx, in, NULL, &out, &bad, &why, NULL), 0);
 	assert_string_equal(record_get(out, "retired_field"), "old value");
 	record_free(in);
 	record_free(out);
