@@ -101,10 +101,10 @@ run: deps
 # The demo database: the ministry's full code sheet when ../shared/data is
 # beside the checkout, then a few bodies' contacts and survey answers.
 SHEET := ../shared/data/soumu_lg_codes_utf8bom.csv
+DEMO := body office trainee survey1 survey2 survey3 request briefing cost
 demo: lgotp
 	@if [ -f $(SHEET) ]; then ./lgotp --db data import body $(SHEET); fi
-	./lgotp --db data --mode upsert import body conf/demo/body.csv
-	./lgotp --db data --mode upsert import survey1 conf/demo/survey1.csv
+	@for s in $(DEMO); do ./lgotp --db data --mode upsert import $$s conf/demo/$$s.csv || exit 1; done
 
 # Every test, plain and then under AddressSanitizer and UBSan.
 test: deps

@@ -16,7 +16,8 @@ struct field_def;
 
 /* What a derivation may consult beyond the record's own fields. */
 struct derive_ctx {
-	/* The value of SECTION.KEY in fiscal year FY's settings, or NULL. */
+	/* The value of SECTION.KEY in fiscal year FY's settings (or the latest
+	 * earlier year's: derivations read amounts), or NULL. */
 	const char *(*year_setting)(void *arg, const char *fy, const char *section, const char *key);
 	/* Field FIELD of record KEY of screen SCREEN (malloc'd), or NULL. */
 	char *(*record_field)(void *arg, const char *screen, const char *key, const char *field);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "effects.h"
 #include "store.h"
 #include "text.h"
 #include "util.h"
@@ -127,7 +128,9 @@ flush(struct app *app, const struct screen_def *sd, const char *path, struct pen
 		return 0;
 	int *results = xcalloc(p->n, sizeof *results);
 	char *why = NULL;
-	int rc = store_save_batch(app->db, sd, p->recs, p->n, upsert, results, &why);
+	struct effects_arg ea = { app->schema, sd, app->today };
+	int rc = store_save_batch_ex(app->db, sd, p->recs, p->n, upsert, results,
+	    sd->neffects ? effects_apply : NULL, &ea, &why);
 	if (rc != 0) {
 		fprintf(err, "%s: %s: %s\n", path, T(app, "保存できません", "cannot store"), why);
 		free(why);
@@ -210,10 +213,26 @@ exchange_import(struct app *app, const struct screen_def *sd, const char *path,
 					break;
 				}
 			}
-		struct record *out = NULL;
+		struct record *out = NULL, *old = NULL;
 		int bad = -1;
 		struct strlist warnings = { 0 };
-		if (validate_record(sd, &app->ctx, in, NULL, &out, &bad, &why, &warnings) != 0) {
+		int vrc = validate_record(sd, &app->ctx, in, NULL, &out, &bad, &why, &warnings);
+		if (vrc == 0 && opts->upsert) {
+			/* What the row replaces (found by its checked key): status order
+			 * and change logs carry on from it. */
+			char *key = store_key(sd, out);
+			char *gwhy = NULL;
+			if (store_get(app->db, sd, key, &old, &gwhy) == 0) {
+				record_free(out);
+				out = NULL;
+				strlist_free(&warnings);
+				vrc = validate_record(sd, &app->ctx, in, old, &out, &bad, &why, &warnings);
+			}
+			free(gwhy);
+			free(key);
+		}
+		record_free(old);
+		if (vrc != 0) {
 			fprintf(err, "%s:%ld: %s: %s\n", path, line, sd->fields[bad].id, why);
 			free(why);
 			why = NULL;

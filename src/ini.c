@@ -17,6 +17,7 @@
 struct ini_key {
 	char *name;
 	int line;
+	int quoted;
 };
 
 struct ini_section {
@@ -169,6 +170,11 @@ scan_lines(struct ini *ini, const char *text, size_t len, struct strlist *errs)
 		cur->keys = xgrow(cur->keys, &cur->cap, cur->nkeys + 1, sizeof *cur->keys);
 		cur->keys[cur->nkeys].name = lkey;
 		cur->keys[cur->nkeys].line = lineno;
+		const char *val = eq + 1;
+		size_t vn = n - (size_t)(val - line);
+		trim_span(&val, &vn);
+		cur->keys[cur->nkeys].quoted = vn >= 2 && (val[0] == '\'' || val[0] == '"') &&
+		    val[vn - 1] == val[0];
 		cur->nkeys++;
 	}
 	return nerr;
@@ -308,6 +314,14 @@ ini_get(const struct ini *ini, const char *section, const char *key)
 	const char *v = iniparser_getstring(ini->dict, full, NULL);
 	free(full);
 	return v ? v : "";
+}
+
+int
+ini_quoted(const struct ini *ini, const char *section, const char *key)
+{
+	const struct ini_section *s = find_section(ini, section);
+	const struct ini_key *k = s ? find_key(s, key) : NULL;
+	return k ? k->quoted : 0;
 }
 
 int

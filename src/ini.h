@@ -36,6 +36,9 @@ size_t ini_nkeys(const struct ini *ini, const char *section);
 const char *ini_key(const struct ini *ini, const char *section, size_t n);
 /* The value of SECTION's KEY, or NULL when absent. */
 const char *ini_get(const struct ini *ini, const char *section, const char *key);
+/* Whether SECTION's KEY was written in quotes ('x' or "x"): iniparser
+ * removes them, and a quoted value can mean "this literal text". */
+int ini_quoted(const struct ini *ini, const char *section, const char *key);
 /* The line of SECTION's KEY (KEY NULL: of the [SECTION] line); 0 when absent. */
 int ini_line(const struct ini *ini, const char *section, const char *key);
 

@@ -219,9 +219,22 @@ run_board(struct app *app, const struct report_opts *opts, struct table *t, bool
 	struct board_def trimmed = *b;
 	trimmed.nforms = nforms;
 	br.b = &trimmed;
+	/* The bodies are read first: each row looks up its forms, and a
+	 * transaction may not be opened inside another's scan. */
+	struct record **bodies = NULL;
+	size_t nbodies = 0;
 	char *why = NULL;
-	if (store_each(app->db, b->bodies, board_body, &br, &why) != 0 || br.error) {
-		*cause = br.error ? br.error : why;
+	if (store_list(app->db, b->bodies, NULL, false, (size_t)-1, &bodies, &nbodies, &why) != 0) {
+		table_free(t);
+		*cause = why;
+		return -1;
+	}
+	for (size_t i = 0; i < nbodies && br.error == NULL; i++)
+		board_body(&br, bodies[i]);
+	store_free_list(bodies, nbodies);
+	if (br.error) {
+		table_free(t);
+		*cause = br.error;
 		return -1;
 	}
 	struct strbuf sb = SB_INIT;

@@ -402,9 +402,14 @@ load_effects(const struct ini *ini, struct screen_def *sd, struct strlist *errs)
 			struct effect_set *st = &e->sets[e->nsets++];
 			st->target_field = xstrdup(key + 4);
 			size_t n = strlen(v);
-			if (n >= 2 && v[0] == '\'' && v[n - 1] == '\'') {
+			if (ini_quoted(ini, sec, key)) {
+				/* iniparser took the quotes off: 'matched' arrives as matched. */
 				st->source = -1;
-				st->literal = xstrndup(v + 1, n - 2);
+				st->literal = xstrdup(v);
+				if (n >= 2 && v[0] == '\'' && v[n - 1] == '\'') {
+					free(st->literal);
+					st->literal = xstrndup(v + 1, n - 2);
+				}
 			} else if ((st->source = schema_field_index(sd, v)) < 0) {
 				st->literal = NULL;
 				ERR(ini, ini_line(ini, sec, key), "%s: no field '%s' on this screen "
@@ -821,20 +826,31 @@ load_menu(struct schema *s, const char *path, struct strlist *errs)
 			const char *mode = colon ? colon + 1 : "entry";
 			if (colon)
 				*colon = '\0';
+			struct menu_item *it = &g->items[g->nitems];
+			it->file = xstrdup(ini_path(ini));
+			it->line = line;
+			if (strcmp(mode, "report") == 0) {
+				/* Report names are checked against the reports by the caller. */
+				it->mode = MENU_REPORT;
+				it->report = xstrdup(parts.v[p]);
+				g->nitems++;
+				continue;
+			}
 			const struct screen_def *sd = schema_screen(s, parts.v[p]);
 			if (sd == NULL) {
 				ERR(ini, line, "items: no screen '%s'", parts.v[p]);
+				free(it->file);
 				continue;
 			}
-			struct menu_item *it = &g->items[g->nitems];
 			it->screen = sd;
 			if (strcmp(mode, "entry") == 0)
 				it->mode = MENU_ENTRY;
 			else if (strcmp(mode, "browse") == 0)
 				it->mode = MENU_BROWSE;
 			else {
-				ERR(ini, line, "items: %s: mode must be entry or browse, not '%s'",
+				ERR(ini, line, "items: %s: mode must be entry, browse or report, not '%s'",
 				    parts.v[p], mode);
+				free(it->file);
 				continue;
 			}
 			g->nitems++;
@@ -966,6 +982,15 @@ load_years(struct schema *s, const char *dir, struct strlist *errs)
 
 const char *
 schema_year_setting(const struct schema *s, int fy, const char *section, const char *key)
+{
+	for (size_t i = 0; i < s->nyears; i++)
+		if (s->years[i].fy == fy)
+			return ini_get(s->years[i].ini, section, key);
+	return NULL;
+}
+
+const char *
+schema_year_setting_latest(const struct schema *s, int fy, const char *section, const char *key)
 {
 	for (size_t i = s->nyears; i-- > 0;) {
 		if (s->years[i].fy > fy)
@@ -1134,6 +1159,10 @@ schema_free(struct schema *s)
 	for (size_t i = 0; i < s->ngroups; i++) {
 		for (int l = 0; l < LANG_COUNT; l++)
 			free(s->groups[i].title[l]);
+		for (size_t k = 0; k < s->groups[i].nitems; k++) {
+			free(s->groups[i].items[k].report);
+			free(s->groups[i].items[k].file);
+		}
 		free(s->groups[i].items);
 	}
 	free(s->groups);

@@ -31,7 +31,7 @@
  *   screen, due = SECTION.KEY (of the year file), expected = RULE.
  * The menu file:
  *   [menu] title_ja, title_en; [group.NAME] title_ja, title_en,
- *   items = SCREEN:MODE, ... with MODE entry or browse.
+ *   items = SCREEN:MODE, ... with MODE entry or browse, or REPORT:report.
  */
 #ifndef LGOTP_SCHEMA_H
 #define LGOTP_SCHEMA_H
@@ -140,11 +140,14 @@ struct board_def {
 	size_t nforms;
 };
 
-enum menu_mode { MENU_ENTRY, MENU_BROWSE };
+enum menu_mode { MENU_ENTRY, MENU_BROWSE, MENU_REPORT };
 
 struct menu_item {
-	const struct screen_def *screen;
+	const struct screen_def *screen;    /* NULL for a report */
 	enum menu_mode mode;
+	char *report;                       /* MENU_REPORT: the report's name */
+	char *file;                         /* where it was declared, for messages */
+	int line;
 };
 
 struct menu_group {
@@ -189,12 +192,14 @@ void schema_free(struct schema *s);
 const struct screen_def *schema_screen(const struct schema *s, const char *name);
 /* Index of field ID in SD, or -1. */
 int schema_field_index(const struct screen_def *sd, const char *id);
-/*
- * The setting SECTION.KEY of fiscal year FY: from conf/years/FY.ini, or the
- * latest earlier year that sets it (amounts carry on until changed).
- * NULL when no year sets it.
- */
+/* The setting SECTION.KEY of fiscal year FY (conf/years/FY.ini), or NULL. */
 const char *schema_year_setting(const struct schema *s, int fy, const char *section,
+    const char *key);
+/*
+ * The same, or else from the latest earlier year that sets it: for amounts,
+ * which hold until changed (not for dates, which belong to their year).
+ */
+const char *schema_year_setting_latest(const struct schema *s, int fy, const char *section,
     const char *key);
 
 /* The value a `default =` declaration gives now ("" for none); caller frees. */

@@ -618,6 +618,8 @@ struct batch_args {
 	size_t n;
 	bool upsert;
 	int *results;
+	store_hook_fn hook;
+	void *hook_arg;
 };
 
 static int
@@ -642,6 +644,8 @@ batch_txn(struct db_txn *txn, void *arg, char **cause)
 			stored.version = g == 0 ? cur->version + 1 : 1;
 			if (rc == 0)
 				rc = put_record(txn, a->sd, table, key, &stored, cause);
+			if (rc == 0 && a->hook)
+				rc = a->hook(txn, a->hook_arg, &stored, cause);
 			/* Idempotent on a retry: computed from what is stored, not from recs[i]. */
 			a->recs[i]->version = stored.version;
 		}
@@ -653,9 +657,16 @@ batch_txn(struct db_txn *txn, void *arg, char **cause)
 }
 
 int
+store_save_batch_ex(struct db *db, const struct screen_def *sd, struct record **recs, size_t n,
+    bool upsert, int *results, store_hook_fn hook, void *hook_arg, char **cause)
+{
+	struct batch_args a = { sd, recs, n, upsert, results, hook, hook_arg };
+	return db_write(db, batch_txn, &a, cause);
+}
+
+int
 store_save_batch(struct db *db, const struct screen_def *sd, struct record **recs, size_t n,
     bool upsert, int *results, char **cause)
 {
-	struct batch_args a = { sd, recs, n, upsert, results };
-	return db_write(db, batch_txn, &a, cause);
+	return store_save_batch_ex(db, sd, recs, n, upsert, results, NULL, NULL, cause);
 }

@@ -29,6 +29,14 @@
 #define STORE_EXISTS 2      /* insert: a record with that key is there */
 #define STORE_CONFLICT 3    /* update: someone saved the record since it was read */
 
+/*
+ * Work done inside a save's write transaction after the record is written
+ * (effects on other records).  Returns 0, or non-zero to abort the whole
+ * save with that result.  May run more than once (db_write retries).
+ */
+typedef int (*store_hook_fn)(struct db_txn *txn, void *arg, const struct record *saved,
+    char **cause);
+
 /* The record key of R on screen SD (malloc'd). */
 char *store_key(const struct screen_def *sd, const struct record *r);
 /* The key shown to a person: key fields joined by " / " (malloc'd). */
@@ -46,14 +54,6 @@ int store_get(struct db *db, const struct screen_def *sd, const char *key, struc
  * the new key is taken).  On success R->version is the stored version.
  */
 int store_save(struct db *db, const struct screen_def *sd, struct record *r, const char *old_key,
-    char **cause);
-
-/*
- * Work done inside a save's write transaction after the record is written
- * (effects on other records).  Returns 0, or non-zero to abort the whole
- * save with that result.  May run more than once (db_write retries).
- */
-typedef int (*store_hook_fn)(struct db_txn *txn, void *arg, const struct record *saved,
     char **cause);
 
 /* store_save with a hook run in the same transaction (HOOK may be NULL). */
@@ -110,6 +110,9 @@ int store_each(struct db *db, const struct screen_def *sd,
  */
 int store_save_batch(struct db *db, const struct screen_def *sd, struct record **recs, size_t n,
     bool upsert, int *results, char **cause);
+/* The same, running HOOK (effects) for each record saved, in the same transaction. */
+int store_save_batch_ex(struct db *db, const struct screen_def *sd, struct record **recs,
+    size_t n, bool upsert, int *results, store_hook_fn hook, void *hook_arg, char **cause);
 
 /* Free an array from store_list/store_search. */
 void store_free_list(struct record **recs, size_t n);

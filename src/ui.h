@@ -10,6 +10,7 @@
 #include <stdbool.h>
 
 #include "app.h"
+#include "report.h"
 
 /* The menu of conf/menu.ini; returns when the operator quits. */
 void ui_menu(struct app *app);
@@ -32,6 +33,9 @@ char *ui_list(struct app *app, const struct screen_def *sd, bool pick, const cha
  */
 char *ui_pick_from(struct app *app, const struct screen_def *sd, struct record **recs, size_t n,
     const char *title);
+
+/* Show a report's table under TITLE until the operator leaves. */
+void ui_table(struct app *app, const struct table *t, const char *title);
 
 /* Pick one of F's choices; returns the code (malloc'd) or NULL. */
 char *ui_pick_choice(struct app *app, const struct field_def *f, const char *current);

@@ -125,6 +125,51 @@ sync_current(struct ui_form *uf)
 	uf->values[i] = read_cells(uf, (size_t)i);
 }
 
+/* The field to the right of field I on its row, or -1: fields may share a row. */
+static int
+next_on_row(const struct ui_form *uf, size_t i)
+{
+	const struct field_def *f = &uf->sd->fields[i];
+	int best = -1;
+	for (size_t k = 0; k < nfields(uf); k++) {
+		const struct field_def *g = &uf->sd->fields[k];
+		if (g->row == f->row && g->col > f->col && (best < 0 || g->col < uf->sd->fields[best].col))
+			best = (int)k;
+	}
+	return best;
+}
+
+static int
+prev_on_row(const struct ui_form *uf, size_t i)
+{
+	const struct field_def *f = &uf->sd->fields[i];
+	int best = -1;
+	for (size_t k = 0; k < nfields(uf); k++) {
+		const struct field_def *g = &uf->sd->fields[k];
+		if (g->row == f->row && g->col < f->col && (best < 0 || g->col > uf->sd->fields[best].col))
+			best = (int)k;
+	}
+	return best;
+}
+
+/*
+ * Where field I's label starts: column 1 for the first field of a row;
+ * for a field further right, just before its bracket, but not over the
+ * field to its left.
+ */
+static int
+label_col(const struct ui_form *uf, size_t i)
+{
+	const struct field_def *f = &uf->sd->fields[i];
+	int p = prev_on_row(uf, i);
+	if (p < 0)
+		return 1;
+	const struct field_def *g = &uf->sd->fields[p];
+	int start = f->col - 1 - text_width(f->label[uf->app->lang]) - (f->required ? 1 : 0) - 1;
+	int min = g->col + g->width + 2;
+	return start < min ? min : start;
+}
+
 static int
 echo_col(const struct ui_form *uf, size_t i)
 {
@@ -132,23 +177,32 @@ echo_col(const struct ui_form *uf, size_t i)
 	return f->col + f->width + 2;
 }
 
+/* The column after the last one field I's echo may use. */
+static int
+echo_end(const struct ui_form *uf, size_t i)
+{
+	int n = next_on_row(uf, i);
+	int end = n < 0 ? COLS - 1 : label_col(uf, (size_t)n) - 1;
+	return end > COLS - 1 ? COLS - 1 : end;
+}
+
 /* Field I's echo: a name, a label, the other calendar; "" when invalid or empty. */
 static void
 draw_echo(struct ui_form *uf, size_t i)
 {
 	const struct field_def *f = &uf->sd->fields[i];
-	int col = echo_col(uf, i);
-	if (col >= COLS)
+	int col = echo_col(uf, i), width = echo_end(uf, i) - col;
+	if (width <= 0)
 		return;
 	char *echo = NULL, *stored = NULL, *why = NULL;
 	if (*uf->values[i] && validate_field(f, &uf->app->ctx, uf->values[i], &stored, &why) == 0)
 		echo = f->type->echo(f, &uf->app->ctx, stored);
 	/* Only rewrite the cells when the echo changed: no bytes otherwise. */
-	char *padded = text_pad(echo ? echo : "", COLS - col - 1);
+	char *padded = text_pad(echo ? echo : "", width);
 	int y, x;
 	getyx(stdscr, y, x);
 	attrset(tui_attr_dim());
-	tui_put(f->row, col, COLS - col - 1, padded);
+	tui_put(f->row, col, width, padded);
 	attrset(A_NORMAL);
 	move(y, x);
 	free(padded);
@@ -157,15 +211,35 @@ draw_echo(struct ui_form *uf, size_t i)
 	free(why);
 }
 
-/* Put V in field I: the field's buffer, the cache and the echo. */
+/* The end of S that fits in COLS columns, after a leading "<" when cut:
+ * a change log reads best from its latest entries. */
+static char *
+clip_tail(const char *s, int cols)
+{
+	if (text_width(s) <= cols)
+		return xstrdup(s);
+	const char *p = s;
+	while (*p && text_width(p) > cols - 1) {
+		p++;
+		while ((*p & 0xC0) == 0x80)
+			p++;
+	}
+	/* "<", not "…": an ambiguous-width character may take two columns. */
+	return xasprintf("<%s", p);
+}
+
+/* Put V in field I: the field's buffer, the cache and the echo.  A
+ * read-only field keeps V whole in the cache and shows what fits. */
 static void
 set_value(struct ui_form *uf, size_t i, const char *v)
 {
+	const struct field_def *f = &uf->sd->fields[i];
 	if (strcmp(uf->values[i], v) != 0 || (int)i == cur_index(uf)) {
-		char *clipped = text_clip(v, uf->sd->fields[i].width);
-		set_field_buffer(uf->fields[i], 0, clipped);
+		char *shown = f->readonly ? clip_tail(v, f->width) : text_clip(v, f->width);
+		set_field_buffer(uf->fields[i], 0, shown);
 		free(uf->values[i]);
-		uf->values[i] = clipped;
+		uf->values[i] = f->readonly ? xstrdup(v) : xstrdup(shown);
+		free(shown);
 	}
 	draw_echo(uf, i);
 }
@@ -241,7 +315,9 @@ form_build(struct ui_form *uf, size_t cur)
 		set_field_back(fd, A_NORMAL);
 		if (f->readonly)
 			field_opts_off(fd, O_ACTIVE | O_EDIT);
-		set_field_buffer(fd, 0, uf->values[i]);
+		char *shown = f->readonly ? clip_tail(uf->values[i], f->width) : xstrdup(uf->values[i]);
+		set_field_buffer(fd, 0, shown);
+		free(shown);
 		uf->fields[i] = fd;
 	}
 	uf->form = new_form(uf->fields);
@@ -255,7 +331,8 @@ form_build(struct ui_form *uf, size_t cur)
 		const struct field_def *f = &uf->sd->fields[i];
 		const char *label = f->label[app->lang];
 		char *shown = f->required ? xasprintf("%s*", label) : xstrdup(label);
-		tui_put(f->row, 1, f->col - 2, shown);
+		int lc = label_col(uf, i);
+		tui_put(f->row, lc, f->col - 1 - lc, shown);
 		free(shown);
 		mvaddch(f->row, f->col - 1, '[');
 		mvaddch(f->row, f->col + f->width, ']');

@@ -10,6 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "era.h"
+#include "ini.h"
+#include "report.h"
 #include "text.h"
 #include "tui.h"
 #include "util.h"
@@ -52,10 +55,16 @@ build_entries(struct ui_menu *um)
 		for (size_t i = 0; i < grp->nitems; i++) {
 			const struct menu_item *it = &grp->items[i];
 			char sc = shortcut_for(k++);
-			const char *mode = it->mode == MENU_ENTRY ? T(um->app, "新規入力", "new entry")
-			                                          : T(um->app, "一覧・修正", "browse / edit");
-			um->entries[um->n++] = (struct menu_entry){ it, sc,
-			    xasprintf("  %c  %s — %s", sc, it->screen->title[lang], mode) };
+			char *name;
+			if (it->mode == MENU_REPORT) {
+				const struct report_def *rd = report_find(it->report);
+				name = xasprintf("  %c  %s", sc, rd ? rd->title[lang] : it->report);
+			} else {
+				const char *mode = it->mode == MENU_ENTRY ? T(um->app, "新規入力", "new entry")
+				                                          : T(um->app, "一覧・修正", "browse / edit");
+				name = xasprintf("  %c  %s — %s", sc, it->screen->title[lang], mode);
+			}
+			um->entries[um->n++] = (struct menu_entry){ it, sc, name };
 		}
 	}
 }
@@ -89,6 +98,93 @@ menu_teardown(struct ui_menu *um)
 	free_entries(um);
 }
 
+/* Width of the menu column; the rest of the screen lists the events. */
+#define MENU_COLS 46
+
+struct event {
+	char *date;
+	char *label;
+};
+
+static int
+cmp_event(const void *a, const void *b)
+{
+	return strcmp(((const struct event *)a)->date, ((const struct event *)b)->date);
+}
+
+/* Days from today to DATE (negative: past). */
+static long
+days_to(const char *today, const char *date)
+{
+	struct era_date a, b;
+	if (era_parse_iso(today, &a) != 0 || era_parse_iso(date, &b) != 0)
+		return 0;
+	return era_to_days(b) - era_to_days(a);
+}
+
+/*
+ * The events of every year file, the coming ones first; when nothing is
+ * coming (the programme's last round is over) the latest ones, so the
+ * first screen always says where the year stands.
+ */
+static void
+draw_events(struct ui_menu *um)
+{
+	struct app *app = um->app;
+	const struct schema *s = app->schema;
+	int col = MENU_COLS + 2, width = COLS - col - 1;
+	if (width < 20)
+		return;
+	struct event *ev = NULL;
+	size_t n = 0, cap = 0;
+	for (size_t y = 0; y < s->nyears; y++) {
+		const struct ini *ini = s->years[y].ini;
+		for (size_t k = 0; k < ini_nkeys(ini, "events"); k++) {
+			struct strlist parts = { 0 };
+			split_trim(ini_get(ini, "events", ini_key(ini, "events", k)), '|', &parts);
+			if (parts.n == 3) {
+				ev = xgrow(ev, &cap, n + 1, sizeof *ev);
+				ev[n].date = xstrdup(parts.v[0]);
+				ev[n++].label = xstrdup(parts.v[1 + app->lang]);
+			}
+			strlist_free(&parts);
+		}
+	}
+	if (n > 1)
+		qsort(ev, n, sizeof *ev, cmp_event);
+	size_t first = 0;
+	while (first < n && strcmp(ev[first].date, app->today) < 0)
+		first++;
+	int rows = (LINES - 5) / 2;
+	if (first == n)     /* nothing coming: the latest ones */
+		first = n > (size_t)rows ? n - (size_t)rows : 0;
+	attrset(A_BOLD);
+	tui_put(2, col, width, T(app, "予定と期限", "Dates and deadlines"));
+	attrset(A_NORMAL);
+	int row = 3;
+	for (size_t i = first; i < n && row + 1 < LINES - 2; i++) {
+		long d = days_to(app->today, ev[i].date);
+		char *when = d == 0 ? xstrdup(T(app, "今日", "today"))
+		    : d > 0 ? xasprintf(T(app, "あと%ld日", "in %ld days"), d)
+		            : xasprintf(T(app, "%ld日前", "%ld days ago"), -d);
+		char *line = xasprintf("%s  %s", ev[i].date, when);
+		if (d >= 0 && d <= 7)
+			attrset(A_BOLD);
+		tui_put(row++, col, width, line);
+		attrset(A_NORMAL);
+		tui_put(row++, col + 2, width - 2, ev[i].label);
+		free(line);
+		free(when);
+	}
+	if (n == 0)
+		tui_put(3, col, width, T(app, "(conf/years/ に予定がありません)", "(no dates in conf/years/)"));
+	for (size_t i = 0; i < n; i++) {
+		free(ev[i].date);
+		free(ev[i].label);
+	}
+	free(ev);
+}
+
 static void
 menu_build(struct ui_menu *um, int selected)
 {
@@ -109,10 +205,11 @@ menu_build(struct ui_menu *um, int selected)
 	set_menu_fore(um->menu, (chtype)tui_attr_select());
 	int rows = LINES - 4;
 	set_menu_format(um->menu, rows < (int)um->n ? rows : (int)um->n, 1);
-	um->sub = derwin(stdscr, rows, COLS - 4, 2, 2);
+	um->sub = derwin(stdscr, rows, MENU_COLS - 2, 2, 2);
 	set_menu_win(um->menu, stdscr);
 	set_menu_sub(um->menu, um->sub);
 	post_menu(um->menu);
+	draw_events(um);
 	for (int i = selected; i >= 0 && i < (int)um->n; i++)
 		if (um->entries[i].item) {
 			set_current_item(um->menu, um->items[i]);
@@ -130,6 +227,22 @@ current(struct ui_menu *um)
 }
 
 static void
+open_report(struct app *app, const char *name)
+{
+	const struct report_def *rd = report_find(name);
+	struct report_opts ro = { 0 };
+	struct table t;
+	char *why = NULL;
+	if (rd == NULL || rd->build(app, &ro, &t, &why) != 0) {
+		tui_status(app, true, "%s: %s", name, why ? why : "?");
+		free(why);
+		return;
+	}
+	ui_table(app, &t, rd->title[app->lang]);
+	table_free(&t);
+}
+
+static void
 open_entry(struct ui_menu *um, size_t i)
 {
 	const struct menu_item *it = um->entries[i].item;
@@ -137,10 +250,27 @@ open_entry(struct ui_menu *um, size_t i)
 	menu_teardown(um);
 	if (it->mode == MENU_ENTRY)
 		ui_form(um->app, it->screen, NULL);
-	else
+	else if (it->mode == MENU_BROWSE)
 		ui_list(um->app, it->screen, false, "");
+	else
+		open_report(um->app, it->report);
 	if (!tui_stopping())
 		menu_build(um, sel);
+}
+
+/* Move by REQ over group headings (not selectable); at the end of the list,
+ * come back by BACK to the last item. */
+static void
+step(struct ui_menu *um, int req, int back)
+{
+	int start = current(um);
+	menu_driver(um->menu, req);
+	while (um->entries[current(um)].item == NULL && menu_driver(um->menu, req) == E_OK)
+		;
+	while (um->entries[current(um)].item == NULL && menu_driver(um->menu, back) == E_OK)
+		;
+	if (um->entries[current(um)].item == NULL)
+		set_current_item(um->menu, um->items[start]);
 }
 
 static bool
@@ -179,10 +309,10 @@ ui_menu(struct app *app)
 			break;
 		switch (a) {
 		case ACT_NEXT:
-			menu_driver(um.menu, REQ_DOWN_ITEM);
+			step(&um, REQ_DOWN_ITEM, REQ_UP_ITEM);
 			break;
 		case ACT_PREV:
-			menu_driver(um.menu, REQ_UP_ITEM);
+			step(&um, REQ_UP_ITEM, REQ_DOWN_ITEM);
 			break;
 		case ACT_ENTER:
 			open_entry(&um, (size_t)current(&um));

@@ -76,6 +76,16 @@ year_setting(void *arg, const char *fy, const char *section, const char *key)
 	return schema_year_setting(env->schema, atoi(fy), section, key);
 }
 
+/* For derivations: amounts hold until a later year changes them. */
+static const char *
+year_amount(void *arg, const char *fy, const char *section, const char *key)
+{
+	struct lookup_env *env = arg;
+	if (env == NULL || fy == NULL || *fy == '\0')
+		return NULL;
+	return schema_year_setting_latest(env->schema, atoi(fy), section, key);
+}
+
 /* Run F's derivation over R's current values. */
 static char *
 run_derive(const struct screen_def *sd, const struct field_def *f, const struct record *r,
@@ -88,7 +98,7 @@ run_derive(const struct screen_def *sd, const struct field_def *f, const struct 
 		argf[a] = &sd->fields[f->derive_args[a]];
 		args[a] = record_get(r, argf[a]->id);
 	}
-	struct derive_ctx dctx = { year_setting, record_field, env };
+	struct derive_ctx dctx = { year_amount, record_field, env };
 	return f->derive->fn(&dctx, argf, args, n);
 }
 
@@ -144,7 +154,15 @@ log_change(const struct screen_def *sd, const struct field_def *f, const struct 
 	/* The log is the program's: the stored one wins over anything typed. */
 	const char *log = old ? record_get(old, lf->id) : record_get(r, lf->id);
 	char *kept = xstrdup(log);
-	if (*now && strcmp(now, was) != 0) {
+	/* The last entry already saying NOW (an import of an exported record)
+	 * is not a change. */
+	const char *last = strrchr(kept, ';');
+	last = last ? last + 1 : kept;
+	while (*last == ' ')
+		last++;
+	size_t nl = strlen(now);
+	bool said = *now && strncmp(last, now, nl) == 0 && (last[nl] == ' ' || last[nl] == '\0');
+	if (*now && strcmp(now, was) != 0 && !said) {
 		char *grown = *kept ? xasprintf("%s; %s %s", kept, now, today) : xasprintf("%s %s", now, today);
 		free(kept);
 		kept = grown;
@@ -258,6 +276,19 @@ validate_record(const struct screen_def *sd, const struct ftype_ctx *ctx,
 		const struct field_def *f = &sd->fields[i];
 		if (f->compute)
 			continue;           /* computed below from the others */
+		if (f->readonly && f->derive == NULL) {
+			/* The program's own (a change log): kept whole, wider than it shows. */
+			const char *v = record_get(in, f->id);
+			if (!text_valid_utf8(v, strlen(v)) || text_has_control(v)) {
+				*cause = xasprintf("%s: %s", f->label[ctx->lang], ctx->lang == LANG_JA ?
+				    "制御文字か不正な文字があります" : "holds control characters or invalid UTF-8");
+				*bad_field = (int)i;
+				record_free(r);
+				return -1;
+			}
+			record_set(r, f->id, v);
+			continue;
+		}
 		char *folded = f->kana ? text_fold_kana(record_get(in, f->id))
 		                       : xstrdup(record_get(in, f->id));
 		char *v = NULL;

@@ -199,7 +199,7 @@ static const struct bad_case bad_cases[] = {
 	  "menu.ini:7: items: no screen 'nothere'" },
 	{ "menu with a bad mode", "conf/menu.ini", "[menu]\ntitle_ja = a\ntitle_en = b\n"
 	  "[group.a]\ntitle_ja = a\ntitle_en = b\nitems = s:edit\n",
-	  "menu.ini:7: items: s: mode must be entry or browse, not 'edit'" },
+	  "menu.ini:7: items: s: mode must be entry, browse or report, not 'edit'" },
 	{ "settings: bad language", "conf/lgotp.ini", "[display]\nlang = fr\n",
 	  "lgotp.ini:2: lang: expected ja or en, not 'fr'" },
 	{ "settings: unknown section", "conf/lgotp.ini", "[colours]\nfg = red\n",
