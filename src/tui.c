@@ -20,6 +20,7 @@ static SCREEN *screen;
 static char *status_shown;      /* what the status line holds now */
 static bool status_error_shown;
 static char *keyline_shown;
+static enum key_context keyline_context = KEYCTX_FORM;
 static bool use_colour;
 
 enum { PAIR_TITLE = 1, PAIR_ERROR, PAIR_SELECT };
@@ -250,6 +251,7 @@ tui_status(struct app *app, bool error, const char *fmt, ...)
 void
 tui_keyline(struct app *app, enum key_context context)
 {
+	keyline_context = context;
 	char *line = keys_line(context, app->lang, COLS - 1);
 	if (keyline_shown && strcmp(keyline_shown, line) == 0) {
 		free(line);
@@ -264,10 +266,42 @@ tui_keyline(struct app *app, enum key_context context)
 	attrset(A_NORMAL);
 }
 
+/*
+ * A question longer than the status line goes on over the key line, so the
+ * whole warning is read and "(y/n)" is always seen; the key line comes back
+ * after the answer.
+ */
 bool
 tui_ask(struct app *app, const char *question)
 {
-	tui_status(app, true, "%s %s", question, T(app, "(y/n)", "(y/n)"));
+	char *text = xasprintf("%s (y/n)", question);
+	int cols = COLS - 1;
+	char *first = text_clip(text, cols);
+	const char *rest = text + strlen(first);
+	if (*rest) {
+		/* The tail that fits on the second line, ending with "(y/n)". */
+		char *second = text_clip(rest, cols);
+		if (strlen(second) < strlen(rest)) {
+			free(second);
+			char *cut = text_clip(rest, cols - 8);
+			second = xasprintf("%s.. (y/n)", cut);
+			free(cut);
+		}
+		tui_status(app, true, "%s", first);
+		move(LINES - 1, 0);
+		clrtoeol();
+		attrset(tui_attr_error());
+		tui_put(LINES - 1, 0, cols, second);
+		attrset(A_NORMAL);
+		free(keyline_shown);
+		keyline_shown = NULL;
+		free(second);
+	} else {
+		tui_status(app, true, "%s", text);
+	}
+	bool overwrote_keys = *rest != '\0';
+	free(first);
+	free(text);
 	refresh();
 	struct tui_key k;
 	bool yes = false;
@@ -282,6 +316,8 @@ tui_ask(struct app *app, const char *question)
 			break;
 	}
 	tui_status(app, false, "%s", "");
+	if (overwrote_keys)
+		tui_keyline(app, keyline_context);
 	return yes;
 }
 

@@ -253,10 +253,12 @@ snapshot(struct ui_form *uf)
 	}
 }
 
+/* Whether anything differs from the last clean state.  No sync here: it is
+ * asked after other screens (a look-up list) have drawn over the form, and
+ * every key already keeps the values current. */
 static bool
 dirty(struct ui_form *uf)
 {
-	sync_current(uf);
 	for (size_t i = 0; i < nfields(uf); i++)
 		if (strcmp(uf->start[i], uf->values[i]) != 0)
 			return true;
@@ -302,7 +304,6 @@ form_build(struct ui_form *uf, size_t cur)
 {
 	struct app *app = uf->app;
 	erase();
-	tui_forget_lines();
 	uf->fields = xcalloc(nfields(uf) + 1, sizeof *uf->fields);
 	for (size_t i = 0; i < nfields(uf); i++) {
 		const struct field_def *f = &uf->sd->fields[i];
@@ -326,6 +327,7 @@ form_build(struct ui_form *uf, size_t cur)
 	/* post_form erases its window: everything else is drawn after it. */
 	post_form(uf->form);
 	form_driver(uf->form, REQ_INS_MODE);
+	tui_forget_lines();
 	draw_title(uf);
 	for (size_t i = 0; i < nfields(uf); i++) {
 		const struct field_def *f = &uf->sd->fields[i];
