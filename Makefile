@@ -101,7 +101,8 @@ run: deps
 # The demo database: the ministry's full code sheet when ../shared/data is
 # beside the checkout, then a few bodies' contacts and survey answers.
 SHEET := ../shared/data/soumu_lg_codes_utf8bom.csv
-DEMO := body office trainee survey1 survey2 survey3 request briefing cost
+DEMO := body office trainee survey1 survey2 survey3 request briefing cost counsel advice report \
+        history
 demo: lgotp
 	@if [ -f $(SHEET) ]; then ./lgotp --db data import body $(SHEET); fi
 	@for s in $(DEMO); do ./lgotp --db data --mode upsert import $$s conf/demo/$$s.csv || exit 1; done

@@ -231,13 +231,10 @@ cmd_report(struct app *app, const struct options *o, char **argv, int argc)
 		usage(stderr);
 		return 2;
 	}
-	const struct report_def *rd = report_find(argv[0]);
+	const struct report_def *rd = report_find(app->schema, argv[0]);
 	if (rd == NULL) {
-		fprintf(stderr, "lgotp: %s '%s'; %s", T(app, "レポートがありません:", "no such report:"),
-		    argv[0], T(app, "レポート:", "reports:"));
-		for (const struct report_def *const *r = report_all(); *r; r++)
-			fprintf(stderr, " %s", (*r)->name);
-		fputc('\n', stderr);
+		fprintf(stderr, "lgotp: %s '%s'; %s %s\n", T(app, "レポートがありません:", "no such report:"),
+		    argv[0], T(app, "レポート:", "reports:"), report_names(app->schema));
 		return 2;
 	}
 	struct report_opts ro = { 0 };
@@ -266,7 +263,7 @@ cmd_report(struct app *app, const struct options *o, char **argv, int argc)
 		return 2;
 	struct table t;
 	char *why = NULL;
-	if (rd->build(app, &ro, &t, &why) != 0) {
+	if (report_build(rd, app, &ro, &t, &why) != 0) {
 		fprintf(stderr, "lgotp: %s: %s\n", rd->name, why);
 		free(why);
 		return 2;
@@ -294,7 +291,7 @@ check_menu_reports(const struct schema *s)
 	for (size_t g = 0; g < s->ngroups; g++)
 		for (size_t i = 0; i < s->groups[g].nitems; i++) {
 			const struct menu_item *it = &s->groups[g].items[i];
-			if (it->mode == MENU_REPORT && report_find(it->report) == NULL) {
+			if (it->mode == MENU_REPORT && report_find(s, it->report) == NULL) {
 				fprintf(stderr, "%s:%d: items: no report '%s'\n", it->file, it->line, it->report);
 				bad = 1;
 			}

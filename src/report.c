@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report_list.h"
 #include "report_survey.h"
 #include "util.h"
 
@@ -82,30 +83,86 @@ table_write_csv(const struct table *t, FILE *f, enum csv_encoding enc, bool head
 	return rc;
 }
 
-static const struct report_def survey_status_report = {
-	"survey-status", { "利用要望調査 提出状況", "Survey status board" }, report_survey_status
-};
-static const struct report_def chase_report = {
-	"chase", { "督促リスト (期限超過)", "Chase list (late bodies)" }, report_chase
-};
+static int
+build_survey_status(const struct report_def *rd, struct app *app, const struct report_opts *opts,
+    struct table *t, char **cause)
+{
+	(void)rd;
+	return report_survey_status(app, opts, t, cause);
+}
 
-static const struct report_def *const reports[] = {
-	&survey_status_report,
-	&chase_report,
-	NULL,
+static int
+build_chase(const struct report_def *rd, struct app *app, const struct report_opts *opts,
+    struct table *t, char **cause)
+{
+	(void)rd;
+	return report_chase(app, opts, t, cause);
+}
+
+static const struct report_def builtin[] = {
+	{ "survey-status", { "利用要望調査 提出状況", "Survey status board" }, build_survey_status, NULL },
+	{ "chase", { "督促リスト (期限超過)", "Chase list (late bodies)" }, build_chase, NULL },
 };
+#define NBUILTIN (sizeof builtin / sizeof builtin[0])
+
+/* The declared reports as report_defs, made once for the schema in use. */
+static struct report_def *declared;
+static const struct schema *declared_for;
+
+static void
+free_declared(void)
+{
+	free(declared);
+	declared = NULL;
+}
+
+static void
+make_declared(const struct schema *schema)
+{
+	if (declared_for == schema && declared)
+		return;
+	if (declared == NULL)
+		atexit(free_declared);
+	free(declared);
+	declared = xcalloc(schema->nreports ? schema->nreports : 1, sizeof *declared);
+	for (size_t i = 0; i < schema->nreports; i++) {
+		const struct list_report_def *l = &schema->reports[i];
+		declared[i] = (struct report_def){ l->name, { l->title[LANG_JA], l->title[LANG_EN] },
+			report_list, l };
+	}
+	declared_for = schema;
+}
 
 const struct report_def *
-report_find(const char *name)
+report_find(const struct schema *schema, const char *name)
 {
-	for (size_t i = 0; reports[i]; i++)
-		if (strcmp(reports[i]->name, name) == 0)
-			return reports[i];
+	for (size_t i = 0; i < NBUILTIN; i++)
+		if (strcmp(builtin[i].name, name) == 0)
+			return &builtin[i];
+	make_declared(schema);
+	for (size_t i = 0; i < schema->nreports; i++)
+		if (strcmp(declared[i].name, name) == 0)
+			return &declared[i];
 	return NULL;
 }
 
-const struct report_def *const *
-report_all(void)
+const char *
+report_names(const struct schema *schema)
 {
-	return reports;
+	static char *names;
+	struct strbuf sb = SB_INIT;
+	for (size_t i = 0; i < NBUILTIN; i++)
+		sb_addf(&sb, "%s%s", sb.len ? ", " : "", builtin[i].name);
+	for (size_t i = 0; i < schema->nreports; i++)
+		sb_addf(&sb, "%s%s", sb.len ? ", " : "", schema->reports[i].name);
+	free(names);
+	names = sb_detach(&sb);
+	return names;
+}
+
+int
+report_build(const struct report_def *rd, struct app *app, const struct report_opts *opts,
+    struct table *t, char **cause)
+{
+	return rd->build(rd, app, opts, t, cause);
 }

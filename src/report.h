@@ -41,11 +41,20 @@ struct report_opts {
 struct report_def {
 	const char *name;
 	const char *title[LANG_COUNT];
-	int (*build)(struct app *app, const struct report_opts *opts, struct table *t, char **cause);
+	int (*build)(const struct report_def *rd, struct app *app, const struct report_opts *opts,
+	    struct table *t, char **cause);
+	const struct list_report_def *list;     /* a report declared in conf/reports.ini */
 };
 
-const struct report_def *report_find(const char *name);
-/* All reports, NULL-terminated. */
-const struct report_def *const *report_all(void);
+/*
+ * The report called NAME: one built in, or one conf/reports.ini declares.
+ * NULL when there is none.  The returned report lives as long as SCHEMA.
+ */
+const struct report_def *report_find(const struct schema *schema, const char *name);
+/* Names of all reports, for messages: "survey-status, chase, ..." (static until the next call). */
+const char *report_names(const struct schema *schema);
+/* Build RD's table. */
+int report_build(const struct report_def *rd, struct app *app, const struct report_opts *opts,
+    struct table *t, char **cause);
 
 #endif

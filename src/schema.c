@@ -494,9 +494,12 @@ check_layout(const struct ini *ini, struct screen_def *sd, struct strlist *errs)
 {
 	int labelw = 0;
 	for (size_t i = 0; i < sd->nfields; i++)
-		for (int l = 0; l < LANG_COUNT; l++)
-			if (text_width(sd->fields[i].label[l]) > labelw)
-				labelw = text_width(sd->fields[i].label[l]);
+		for (int l = 0; l < LANG_COUNT; l++) {
+			/* A required field's label carries a '*'. */
+			int w = text_width(sd->fields[i].label[l]) + (sd->fields[i].required ? 1 : 0);
+			if (w > labelw)
+				labelw = w;
+		}
 	int row = 2;
 	for (size_t i = 0; i < sd->nfields; i++) {
 		struct field_def *f = &sd->fields[i];
@@ -1093,6 +1096,63 @@ load_board(struct schema *s, const char *path, struct strlist *errs)
 	ini_free(ini);
 }
 
+/* conf/reports.ini: list reports over one screen. */
+static void
+load_reports(struct schema *s, const char *path, struct strlist *errs)
+{
+	if (access(path, F_OK) != 0)
+		return;
+	struct ini *ini = ini_load(path, errs);
+	if (ini == NULL)
+		return;
+	static const char *const keys[] = { "title_ja", "title_en", "screen", "fy", "columns",
+		"totals", NULL };
+	for (size_t i = 0; i < ini_nsections(ini); i++) {
+		const char *sec = ini_section(ini, i);
+		if (!starts_with(sec, "report.") || sec[7] == '\0') {
+			ERR(ini, ini_line(ini, sec, NULL), "unknown section [%s]: expected [report.NAME]", sec);
+			continue;
+		}
+		for (size_t k = 0; k < ini_nkeys(ini, sec); k++)
+			if (!in_list(keys, ini_key(ini, sec, k)))
+				ERR(ini, ini_line(ini, sec, ini_key(ini, sec, k)), "unknown key '%s' in [%s]",
+				    ini_key(ini, sec, k), sec);
+		s->reports = xrealloc(s->reports, (s->nreports + 1) * sizeof *s->reports);
+		struct list_report_def *r = &s->reports[s->nreports++];
+		memset(r, 0, sizeof *r);
+		r->name = xstrdup(sec + 7);
+		r->fy = -1;
+		for (int l = 0; l < LANG_COUNT; l++)
+			r->title[l] = dup_lang(ini, sec, l == LANG_JA ? "title_ja" : "title_en", errs);
+		const char *screen = ini_get(ini, sec, "screen");
+		if (screen == NULL || (r->screen = schema_screen(s, screen)) == NULL) {
+			ERR(ini, ini_line(ini, sec, screen ? "screen" : NULL), "[%s] needs screen = a screen", sec);
+			continue;
+		}
+		const char *fy = ini_get(ini, sec, "fy");
+		if (fy && (r->fy = schema_field_index(r->screen, fy)) < 0)
+			ERR(ini, ini_line(ini, sec, "fy"), "fy: screen %s has no field '%s'", screen, fy);
+		r->columns = field_list(ini, sec, "columns", r->screen, &r->ncolumns, errs);
+		if (r->ncolumns == 0)
+			ERR(ini, ini_line(ini, sec, NULL), "[%s] needs columns = FIELD, ...", sec);
+		r->total = xcalloc(r->ncolumns ? r->ncolumns : 1, sizeof *r->total);
+		size_t nt;
+		size_t *totals = field_list(ini, sec, "totals", r->screen, &nt, errs);
+		for (size_t t = 0; t < nt; t++) {
+			size_t c;
+			for (c = 0; c < r->ncolumns && r->columns[c] != totals[t]; c++)
+				;
+			if (c == r->ncolumns)
+				ERR(ini, ini_line(ini, sec, "totals"), "totals: '%s' is not one of the columns",
+				    r->screen->fields[totals[t]].id);
+			else
+				r->total[c] = true;
+		}
+		free(totals);
+	}
+	ini_free(ini);
+}
+
 static char *
 dir_of(const char *path)
 {
@@ -1139,6 +1199,9 @@ schema_load(const char *conf_path, const char *screens_dir, struct strlist *errs
 	char *board = xasprintf("%s/survey.ini", confdir);
 	load_board(s, board, errs);
 	free(board);
+	char *reports = xasprintf("%s/reports.ini", confdir);
+	load_reports(s, reports, errs);
+	free(reports);
 	free(confdir);
 
 	if (errs->n > nerr0) {
@@ -1188,6 +1251,14 @@ schema_free(struct schema *s)
 		free(s->board->kind_field);
 		free(s->board);
 	}
+	for (size_t i = 0; i < s->nreports; i++) {
+		free(s->reports[i].name);
+		for (int l = 0; l < LANG_COUNT; l++)
+			free(s->reports[i].title[l]);
+		free(s->reports[i].columns);
+		free(s->reports[i].total);
+	}
+	free(s->reports);
 	free(s->settings.years_dir);
 	free(s->settings.conf_path);
 	free(s->settings.db_dir);

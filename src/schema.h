@@ -29,6 +29,8 @@
  *   computations and the first screen's [events] (event.N = DATE | 日本語 | English).
  * The survey board (conf/survey.ini): [board] bodies, kinds; [form.NAME]
  *   screen, due = SECTION.KEY (of the year file), expected = RULE.
+ * List reports (conf/reports.ini): [report.NAME] title_ja, title_en, screen,
+ *   fy = FIELD, columns = FIELD, ..., totals = FIELD, ...
  * The menu file:
  *   [menu] title_ja, title_en; [group.NAME] title_ja, title_en,
  *   items = SCREEN:MODE, ... with MODE entry or browse, or REPORT:report.
@@ -130,6 +132,18 @@ struct board_form {
 	char *received;                 /* the form's field holding the date received */
 };
 
+/* A list report declared in conf/reports.ini [report.NAME]: one screen's
+ * records of a fiscal year as rows, chosen columns, totals of some. */
+struct list_report_def {
+	char *name;
+	char *title[LANG_COUNT];
+	const struct screen_def *screen;
+	int fy;                         /* the field filtered by fiscal year, or -1 */
+	size_t *columns;
+	size_t ncolumns;
+	bool *total;                    /* per column: add it up in a totals row */
+};
+
 struct board_def {
 	const struct screen_def *bodies;
 	struct strlist kinds;           /* kinds surveyed (empty: all) */
@@ -177,6 +191,8 @@ struct schema {
 	struct year_def *years;         /* sorted by fy */
 	size_t nyears;
 	struct board_def *board;        /* NULL without conf/survey.ini */
+	struct list_report_def *reports;    /* conf/reports.ini */
+	size_t nreports;
 };
 
 /*

@@ -57,7 +57,7 @@ build_entries(struct ui_menu *um)
 			char sc = shortcut_for(k++);
 			char *name;
 			if (it->mode == MENU_REPORT) {
-				const struct report_def *rd = report_find(it->report);
+				const struct report_def *rd = report_find(um->app->schema, it->report);
 				name = xasprintf("  %c  %s", sc, rd ? rd->title[lang] : it->report);
 			} else {
 				const char *mode = it->mode == MENU_ENTRY ? T(um->app, "新規入力", "new entry")
@@ -229,11 +229,11 @@ current(struct ui_menu *um)
 static void
 open_report(struct app *app, const char *name)
 {
-	const struct report_def *rd = report_find(name);
+	const struct report_def *rd = report_find(app->schema, name);
 	struct report_opts ro = { 0 };
 	struct table t;
 	char *why = NULL;
-	if (rd == NULL || rd->build(app, &ro, &t, &why) != 0) {
+	if (rd == NULL || report_build(rd, app, &ro, &t, &why) != 0) {
 		tui_status(app, true, "%s: %s", name, why ? why : "?");
 		free(why);
 		return;

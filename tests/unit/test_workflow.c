@@ -374,7 +374,7 @@ test_status_board(void **state)
 	    NULL, NULL, &why), 0);
 	struct report_opts ro = { 2025 };
 	struct table t;
-	assert_int_equal(report_find("survey-status")->build(&fx->app, &ro, &t, &why), 0);
+	assert_int_equal(report_build(report_find(fx->app.schema, "survey-status"), &fx->app, &ro, &t, &why), 0);
 	assert_int_equal(t.nrows, 5);
 	/* Rows in code order: 011002, 012025, 130001, 131041, 473812. */
 	size_t c1 = 4, c2 = 6, c3 = 8;  /* code, name, pref, kind, then state/date per form */
@@ -390,7 +390,7 @@ test_status_board(void **state)
 	assert_non_null(strstr(t.summary, "received 1 received late 1 late 3"));
 	table_free(&t);
 	/* The chase list: everyone who owes a form past its date. */
-	assert_int_equal(report_find("chase")->build(&fx->app, &ro, &t, &why), 0);
+	assert_int_equal(report_build(report_find(fx->app.schema, "chase"), &fx->app, &ro, &t, &why), 0);
 	assert_int_equal(t.nrows, 4);
 	assert_string_equal(table_cell(&t, 0, 0), "011002");
 	assert_string_equal(table_cell(&t, 0, 2), "Form 2: hosting plan");
