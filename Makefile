@@ -42,7 +42,7 @@ E2E_SRC   := $(wildcard tests/e2e/test_*.c)
 E2E_BIN   := $(E2E_SRC:tests/e2e/%.c=$(BUILD)/tests/e2e_%)
 E2E_LIB   := $(BUILD)/tests/vt.o $(BUILD)/tests/e2e.o
 
-.PHONY: all run test check test-run deps install uninstall clean demo
+.PHONY: all run test check test-run deps install uninstall clean demo bench fuzz
 
 all: $(BIN)
 
@@ -116,6 +116,35 @@ check: test
 
 test-run: $(BIN) $(UNIT_BIN) $(E2E_BIN)
 	@LGOTP_BIN=./$(BIN) tests/run $(UNIT_BIN) $(E2E_BIN)
+
+# The benchmark: bytes, keystrokes and times through a pseudo-terminal,
+# against dialog in the same run (tests/bench/; writes bench/results.md).
+BENCH_SRC := $(wildcard tests/bench/*.c)
+$(BUILD)/bench: $(BENCH_SRC) $(E2E_LIB) $(LIBA) | $(BUILD)/tests
+	$(CC) $(ALL_CFLAGS) -Itests/e2e -Itests/bench $(shell pkg-config --cflags vterm) -o $@ \
+		$(BENCH_SRC) $(E2E_LIB) $(ALL_LDFLAGS) $(LIBA) $(PKG_LIBS) $(shell pkg-config --libs vterm) -lutil -lm
+
+bench: deps lgotp $(BUILD)/bench
+	@command -v dialog >/dev/null || { echo "lgotp: installing dialog (the benchmark's peer)"; \
+		$(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q dialog sqlite3; }
+	LGOTP_BIN=./lgotp $(BUILD)/bench
+
+# Fuzzing with libFuzzer (clang): one target per parser, tests/fuzz/fuzz_*.c;
+# FUZZ_SECONDS each.  Crashing inputs kept in tests/fuzz/regress/ run in make test.
+FUZZ_SECONDS ?= 60
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+FUZZ_LIBSRC := $(filter-out src/main.c src/tui.c src/ui_%.c,$(SRC))
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIBSRC)
+	@mkdir -p build/fuzz
+	clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined $(DEFS) $(PKG_CFLAGS) -Isrc -o $@ $< \
+		$(FUZZ_LIBSRC) $(PKG_LIBS)
+
+fuzz: deps $(FUZZ_BIN)
+	@for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p build/fuzz/corpus/$$n; \
+		echo "== $$n ($(FUZZ_SECONDS) s)"; \
+		$$f -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=build/fuzz/$$n- build/fuzz/corpus/$$n \
+			tests/fuzz/seeds/$$n 2>&1 | tail -3 || exit 1; done
 
 install: lgotp
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/screens $(DESTDIR)$(SHAREDIR)/conf $(DESTDIR)$(MANDIR)

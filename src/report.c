@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report_crosstab.h"
 #include "report_list.h"
 #include "report_survey.h"
 #include "util.h"
@@ -102,6 +103,12 @@ build_chase(const struct report_def *rd, struct app *app, const struct report_op
 static const struct report_def builtin[] = {
 	{ "survey-status", { "利用要望調査 提出状況", "Survey status board" }, build_survey_status, NULL },
 	{ "chase", { "督促リスト (期限超過)", "Chase list (late bodies)" }, build_chase, NULL },
+	{ "by-country", { "受入実績 (国別・年度別)", "Acceptance by country and year" },
+	  report_by_country, NULL },
+	{ "by-prefecture", { "受入実績 (都道府県別・年度別)", "Acceptance by prefecture and year" },
+	  report_by_prefecture, NULL },
+	{ "by-field", { "受入実績 (研修分野別・年度別)", "Acceptance by field and year" },
+	  report_by_field, NULL },
 };
 #define NBUILTIN (sizeof builtin / sizeof builtin[0])
 

@@ -1109,8 +1109,11 @@ load_reports(struct schema *s, const char *path, struct strlist *errs)
 		"totals", NULL };
 	for (size_t i = 0; i < ini_nsections(ini); i++) {
 		const char *sec = ini_section(ini, i);
+		if (starts_with(sec, "crosstab."))
+			continue;           /* read and checked by report_crosstab.c */
 		if (!starts_with(sec, "report.") || sec[7] == '\0') {
-			ERR(ini, ini_line(ini, sec, NULL), "unknown section [%s]: expected [report.NAME]", sec);
+			ERR(ini, ini_line(ini, sec, NULL), "unknown section [%s]: expected [report.NAME] "
+			    "or [crosstab.NAME]", sec);
 			continue;
 		}
 		for (size_t k = 0; k < ini_nkeys(ini, sec); k++)
