@@ -18,6 +18,7 @@ struct app {
 	struct lookup_env env;
 	struct ftype_ctx ctx;       /* ctx.lookup_arg points at env */
 	char *today;                /* YYYY-MM-DD, fixed at start */
+	struct access *access;      /* what this Unix user may do (roles.h); NULL: all */
 };
 
 /* The text for the app's language: T(app, "日本語", "English"). */

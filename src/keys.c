@@ -56,6 +56,8 @@ static const struct binding bindings[] = {
 	{ CTRL('t'),      false, ALL, ACT_LANG, "Ctrl-T" },
 	{ CTRL('x'),      false, KEYCTX_FORM | KEYCTX_LIST, ACT_DELETE, "Ctrl-X" },
 	{ KEY_F(8),       true,  KEYCTX_FORM | KEYCTX_LIST, ACT_DELETE, "F8" },
+	{ CTRL('g'),      false, KEYCTX_FORM, ACT_HISTORY, "Ctrl-G" },
+	{ KEY_F(4),       true,  KEYCTX_FORM, ACT_HISTORY, "F4" },
 };
 
 struct action_text {
@@ -89,6 +91,8 @@ static const struct action_text action_texts[] = {
 	{ ACT_REDRAW,    { "画面を描き直す", "redraw the screen" }, { NULL, NULL } },
 	{ ACT_LANG,      { "日本語 / English 切替", "日本語 / English" }, { NULL, NULL } },
 	{ ACT_DELETE,    { "このレコードを削除 (確認あり)", "delete this record (asks first)" },
+	                 { NULL, NULL } },
+	{ ACT_HISTORY,   { "このレコードの変更履歴", "this record's history of changes" },
 	                 { NULL, NULL } },
 };
 

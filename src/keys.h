@@ -36,6 +36,7 @@ enum action {
 	ACT_REDRAW,
 	ACT_LANG,           /* switch 日本語 / English */
 	ACT_DELETE,         /* delete the record (asks first) */
+	ACT_HISTORY,        /* who changed this record, and what */
 };
 
 /* Where a key is pressed: the same key can mean different things. */

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit.h"
 #include "text.h"
 #include "util.h"
 
@@ -205,6 +206,14 @@ save_txn(struct db_txn *txn, void *arg, char **cause)
 	struct record stored = *a->r;
 	stored.version = a->new_version;
 	rc = put_record(txn, a->sd, table, key, &stored, cause);
+	if (rc == 0 && cur && strcmp(key, a->old_key) != 0) {
+		/* A changed key: the old record goes, the new one comes. */
+		rc = audit_write(txn, a->sd->name, a->old_key, cur, NULL, cause);
+		if (rc == 0)
+			rc = audit_write(txn, a->sd->name, key, NULL, &stored, cause);
+	} else if (rc == 0) {
+		rc = audit_write(txn, a->sd->name, key, cur, &stored, cause);
+	}
 	if (rc == 0 && a->hook)
 		rc = a->hook(txn, a->hook_arg, &stored, cause);
 out:
@@ -256,6 +265,8 @@ store_txn_update(struct db_txn *txn, const struct screen_def *sd, struct record 
 		r->version = cur->version + 1;
 		rc = put_record(txn, sd, table, key, r, cause);
 	}
+	if (rc == 0)
+		rc = audit_write(txn, sd->name, key, cur, r, cause);
 	record_free(cur);
 	free(key);
 	free(table);
@@ -324,6 +335,8 @@ delete_txn(struct db_txn *txn, void *arg, char **cause)
 		rc = index_update(txn, a->sd, cur, a->key, 0, cause);
 	if (rc == 0)
 		rc = db_del(txn, table, a->key, strlen(a->key), cause);
+	if (rc == 0)
+		rc = audit_write(txn, a->sd->name, a->key, cur, NULL, cause);
 	record_free(cur);
 	free(table);
 	return rc;
@@ -644,6 +657,8 @@ batch_txn(struct db_txn *txn, void *arg, char **cause)
 			stored.version = g == 0 ? cur->version + 1 : 1;
 			if (rc == 0)
 				rc = put_record(txn, a->sd, table, key, &stored, cause);
+			if (rc == 0)
+				rc = audit_write(txn, a->sd->name, key, g == 0 ? cur : NULL, &stored, cause);
 			if (rc == 0 && a->hook)
 				rc = a->hook(txn, a->hook_arg, &stored, cause);
 			/* Idempotent on a retry: computed from what is stored, not from recs[i]. */

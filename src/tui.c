@@ -268,23 +268,24 @@ tui_keyline(struct app *app, enum key_context context)
 
 /*
  * A question longer than the status line goes on over the key line, so the
- * whole warning is read and "(y/n)" is always seen; the key line comes back
- * after the answer.
+ * whole warning is read and the answers are always seen; the key line comes
+ * back after the answer.
  */
-bool
-tui_ask(struct app *app, const char *question)
+static bool
+show_question(struct app *app, const char *question, const char *answers)
 {
-	char *text = xasprintf("%s (y/n)", question);
+	char *text = xasprintf("%s %s", question, answers);
 	int cols = COLS - 1;
 	char *first = text_clip(text, cols);
 	const char *rest = text + strlen(first);
-	if (*rest) {
-		/* The tail that fits on the second line, ending with "(y/n)". */
+	bool two_lines = *rest != '\0';
+	if (two_lines) {
+		/* The tail that fits on the second line, ending with the answers. */
 		char *second = text_clip(rest, cols);
 		if (strlen(second) < strlen(rest)) {
 			free(second);
-			char *cut = text_clip(rest, cols - 8);
-			second = xasprintf("%s.. (y/n)", cut);
+			char *cut = text_clip(rest, cols - text_width(answers) - 3);
+			second = xasprintf("%s.. %s", cut, answers);
 			free(cut);
 		}
 		tui_status(app, true, "%s", first);
@@ -299,26 +300,45 @@ tui_ask(struct app *app, const char *question)
 	} else {
 		tui_status(app, true, "%s", text);
 	}
-	bool overwrote_keys = *rest != '\0';
 	free(first);
 	free(text);
 	refresh();
+	return two_lines;
+}
+
+char
+tui_choose(struct app *app, const char *question, const char *choices)
+{
+	struct strbuf answers = SB_INIT;
+	sb_addc(&answers, '(');
+	for (const char *c = choices; *c; c++)
+		sb_addf(&answers, "%s%c", c == choices ? "" : "/", *c);
+	sb_addc(&answers, ')');
+	bool overwrote_keys = show_question(app, question, answers.s);
+	sb_free(&answers);
 	struct tui_key k;
-	bool yes = false;
-	while (tui_getkey(&k) == 0) {
-		if (k.type == OK && (k.ch == 'y' || k.ch == 'Y')) {
-			yes = true;
-			break;
+	char picked = 0;
+	while (picked == 0 && tui_getkey(&k) == 0) {
+		if (k.type == OK && k.ch < 128) {
+			char c = (char)k.ch;
+			if (c >= 'A' && c <= 'Z')
+				c = (char)(c - 'A' + 'a');
+			if (c != 0 && strchr(choices, c))
+				picked = c;
 		}
-		if (k.type == OK && (k.ch == 'n' || k.ch == 'N'))
-			break;
 		if (keys_action((int)k.ch, k.type == KEY_CODE_YES, KEYCTX_FORM) == ACT_QUIT)
 			break;
 	}
 	tui_status(app, false, "%s", "");
 	if (overwrote_keys)
 		tui_keyline(app, keyline_context);
-	return yes;
+	return picked;
+}
+
+bool
+tui_ask(struct app *app, const char *question)
+{
+	return tui_choose(app, question, "yn") == 'y';
 }
 
 void

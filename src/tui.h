@@ -59,6 +59,12 @@ void tui_keyline(struct app *app, enum key_context context);
 void tui_forget_lines(void);
 /* Ask a yes/no question on the status line; true for y. Ctrl-Q/F10 is no. */
 bool tui_ask(struct app *app, const char *question);
+/*
+ * Ask on the status line (continuing over the key line when long) and wait
+ * for one of the ASCII letters in CHOICES (either case); returns it in
+ * lower case, or 0 for Ctrl-Q/F10 or a stop.
+ */
+char tui_choose(struct app *app, const char *question, const char *choices);
 /* Show the keys of CONTEXT over the screen until a key is pressed. */
 void tui_help(struct app *app, enum key_context context, const char *title);
 /* Draw UTF-8 text at row, col, clipped to COLS columns and made printable. */

@@ -27,8 +27,11 @@
 #include <string.h>
 #include <wctype.h>
 
+#include "audit.h"
+#include "draft.h"
 #include "effects.h"
 #include "matching.h"
+#include "roles.h"
 #include "store.h"
 #include "text.h"
 #include "tui.h"
@@ -47,6 +50,9 @@ struct ui_form {
 	size_t saved;               /* records saved in this entry session */
 	int labelw;
 	bool leave;
+	bool view_only;             /* someone else is editing it: look, do not touch */
+	char *draft_key;            /* the key a draft was written under, or NULL */
+	char *lease_key;            /* the record this form holds a lease on, or NULL */
 };
 
 static size_t
@@ -265,6 +271,94 @@ dirty(struct ui_form *uf)
 	return false;
 }
 
+/* Keep what is typed in the database, so a dropped link loses at most the
+ * field being typed.  Called as fields are left and when the program must stop. */
+static void
+keep_draft(struct ui_form *uf)
+{
+	if (uf->view_only || !dirty(uf))
+		return;
+	const char *key = uf->orig_key ? uf->orig_key : "";
+	struct record *r = record_new();
+	for (size_t i = 0; i < nfields(uf); i++)
+		record_set(r, uf->sd->fields[i].id, uf->values[i]);
+	int cur = uf->form ? cur_index(uf) : 0;
+	char *why = NULL;
+	if (uf->draft_key && strcmp(uf->draft_key, key) != 0)
+		draft_delete(uf->app->db, uf->sd->name, uf->draft_key, NULL);
+	if (draft_save(uf->app->db, uf->sd->name, key, r, cur, uf->orig ? uf->orig->version : 0,
+	    &why) == 0) {
+		free(uf->draft_key);
+		uf->draft_key = xstrdup(key);
+	} else {
+		tui_status(uf->app, true, T(uf->app, "下書きを保存できません: %s", "cannot keep a draft: %s"),
+		    why);
+	}
+	free(why);
+	record_free(r);
+	if (uf->lease_key)
+		lease_take(uf->app->db, uf->sd->name, uf->lease_key, NULL);  /* still here */
+}
+
+/* The form is clean again (saved, or the input discarded): no draft. */
+static void
+drop_draft(struct ui_form *uf)
+{
+	if (uf->draft_key == NULL)
+		return;
+	draft_delete(uf->app->db, uf->sd->name, uf->draft_key, NULL);
+	free(uf->draft_key);
+	uf->draft_key = NULL;
+}
+
+static void
+release_lease(struct ui_form *uf)
+{
+	if (uf->lease_key == NULL)
+		return;
+	lease_release(uf->app->db, uf->sd->name, uf->lease_key, NULL);
+	free(uf->lease_key);
+	uf->lease_key = NULL;
+}
+
+/*
+ * Before editing record KEY: if someone else is editing it, say who and
+ * let the operator look only, take it over, or not open it.  Returns false
+ * for "not open".
+ */
+static bool
+claim_record(struct ui_form *uf, const char *key)
+{
+	struct app *app = uf->app;
+	release_lease(uf);
+	uf->view_only = false;
+	if (access_level(app->access, uf->sd) < ACCESS_EDIT) {
+		uf->view_only = true;       /* read right only: nothing to lease */
+		return true;
+	}
+	struct lease l;
+	char *why = NULL;
+	int held = lease_held(app->db, uf->sd->name, key, &l, &why);
+	free(why);
+	if (held == 0) {
+		char *q = xasprintf(T(app, "%s さんが編集中です (%s から)。r=見るだけ t=引き継ぐ q=開かない",
+		    "%s is editing this (since %s). r=look only, t=take over, q=do not open"),
+		    l.user, l.since);
+		char c = tui_choose(app, q, "rtq");
+		free(q);
+		lease_free(&l);
+		if (c == 'r') {
+			uf->view_only = true;
+			return true;
+		}
+		if (c != 't')
+			return false;
+	}
+	lease_take(app->db, uf->sd->name, key, NULL);
+	uf->lease_key = xstrdup(key);
+	return true;
+}
+
 static void
 draw_title(struct ui_form *uf)
 {
@@ -272,7 +366,8 @@ draw_title(struct ui_form *uf)
 	char *left, *right;
 	if (uf->orig_key) {
 		char *shown = store_key_display(uf->orig_key);
-		left = xasprintf("%s — %s %s", uf->sd->title[app->lang], T(app, "修正", "edit"), shown);
+		left = xasprintf("%s — %s %s", uf->sd->title[app->lang],
+		    uf->view_only ? T(app, "参照のみ", "view only") : T(app, "修正", "edit"), shown);
 		free(shown);
 		right = xstrdup("");
 	} else {
@@ -428,14 +523,26 @@ load_record(struct ui_form *uf, struct record *r)
 	uf->orig = r;
 	free(uf->orig_key);
 	uf->orig_key = store_key(uf->sd, r);
+	if (!uf->view_only && (uf->lease_key == NULL || strcmp(uf->lease_key, uf->orig_key) != 0)) {
+		release_lease(uf);
+		lease_take(uf->app->db, uf->sd->name, uf->orig_key, NULL);
+		uf->lease_key = xstrdup(uf->orig_key);
+	}
 	snapshot(uf);
 	draw_title(uf);
 }
+
+static bool merge_conflict(struct ui_form *uf, struct record *mine);
 
 static void
 save(struct ui_form *uf)
 {
 	struct app *app = uf->app;
+	if (uf->view_only) {
+		tui_status(app, true, "%s", T(app, "参照のみで開いています: 保存できません",
+		    "opened to look only: cannot save"));
+		return;
+	}
 	struct record *in = record_from_form(uf), *r = NULL;
 	char *why = NULL;
 	int bad = -1;
@@ -448,6 +555,13 @@ save(struct ui_form *uf)
 		return;
 	}
 	record_free(in);
+	if (!access_in_scope(app->access, uf->sd, r)) {
+		record_free(r);
+		strlist_free(&warnings);
+		tui_status(app, true, "%s", T(app, "この内容はあなたの担当範囲外なので保存できません",
+		    "outside what your role may change: not saved"));
+		return;
+	}
 	/* A warning is the operator's to overrule, one question for all of them. */
 	if (warnings.n > 0) {
 		struct strbuf sb = SB_INIT;
@@ -472,6 +586,8 @@ save(struct ui_form *uf)
 	char *label = xstrdup(record_get(r, uf->sd->fields[uf->sd->label].id));
 	if (strcmp(label, shown) == 0)
 		label[0] = '\0';
+	if (rc == 0)
+		drop_draft(uf);
 	switch (rc) {
 	case 0:
 		if (uf->orig_key == NULL) {
@@ -494,8 +610,8 @@ save(struct ui_form *uf)
 		    "%s is already there (open it from the list to change it)"), shown);
 		break;
 	case STORE_CONFLICT:
-		tui_status(app, true, "%s", T(app, "開いた後に他の人が更新しました: 開き直してください",
-		    "someone else changed this record since you opened it: open it again"));
+		if (merge_conflict(uf, r))
+			save(uf);
 		break;
 	case DB_NOTFOUND:
 		tui_status(app, true, "%s", T(app, "このレコードは削除されています",
@@ -545,13 +661,15 @@ next_field(struct ui_form *uf, bool save_on_last)
 	preview_computed(uf);
 	size_t i = (size_t)cur_index(uf);
 	if (i == last_editable(uf)) {
-		if (save_on_last)
+		if (save_on_last) {
 			save(uf);
-		else
-			go_to(uf, 0);
+			return;
+		}
+		go_to(uf, 0);
 	} else {
 		go_to(uf, editable_from(uf, i + 1, 1));
 	}
+	keep_draft(uf);
 }
 
 static void
@@ -563,6 +681,7 @@ prev_field(struct ui_form *uf)
 	size_t n = nfields(uf);
 	set_current_field(uf->form, uf->fields[editable_from(uf, (i + n - 1) % n, -1)]);
 	form_driver(uf->form, REQ_END_LINE);
+	keep_draft(uf);
 }
 
 /* Full-width ASCII typed into a code field becomes ASCII as it is typed. */
@@ -579,6 +698,10 @@ fold_code_char(wint_t ch)
 static void
 type_char(struct ui_form *uf, wint_t ch)
 {
+	if (uf->view_only) {
+		tui_status(uf->app, true, "%s", T(uf->app, "参照のみで開いています", "opened to look only"));
+		return;
+	}
 	size_t i = (size_t)cur_index(uf);
 	const struct field_def *f = &uf->sd->fields[i];
 	if (f->type->code_like)
@@ -616,8 +739,12 @@ ditto(struct ui_form *uf)
 static bool
 confirm_discard(struct ui_form *uf)
 {
-	return !dirty(uf) || tui_ask(uf->app, T(uf->app, "入力を破棄しますか?",
-	    "Discard what you typed?"));
+	if (!dirty(uf))
+		return true;
+	if (!tui_ask(uf->app, T(uf->app, "入力を破棄しますか?", "Discard what you typed?")))
+		return false;
+	drop_draft(uf);
+	return true;
 }
 
 /*
@@ -647,7 +774,7 @@ static void
 open_from_list(struct ui_form *uf)
 {
 	char *key = ui_list(uf->app, uf->sd, true, "");
-	if (key != NULL && confirm_discard(uf)) {
+	if (key != NULL && confirm_discard(uf) && claim_record(uf, key)) {
 		struct record *r = NULL;
 		char *why = NULL;
 		if (store_get(uf->app->db, uf->sd, key, &r, &why) == 0)
@@ -786,9 +913,187 @@ step_record(struct ui_form *uf, bool backward)
 		return;
 	}
 	size_t cur = (size_t)cur_index(uf);
+	char *fkey = store_key(uf->sd, found);
+	bool open = claim_record(uf, fkey);
+	free(fkey);
+	if (!open) {
+		record_free(found);
+		return;
+	}
 	load_record(uf, found);
 	go_to(uf, cur);
 	tui_status(uf->app, false, "%s", "");
+}
+
+/*
+ * Someone saved this record after it was opened.  Fields only one side
+ * changed take that side's value; for fields both changed, the operator
+ * sees both and chooses (m: keep mine, t: take theirs).  Returns true with
+ * the form holding the merged values over their version, ready to save;
+ * false when the operator gave up (the form keeps what was typed).
+ */
+static bool
+merge_conflict(struct ui_form *uf, struct record *mine)
+{
+	struct app *app = uf->app;
+	struct record *theirs = NULL;
+	char *why = NULL;
+	if (store_get(app->db, uf->sd, uf->orig_key, &theirs, &why) != 0) {
+		tui_status(app, true, "%s", T(app, "このレコードは削除されています",
+		    "this record has been deleted meanwhile"));
+		free(why);
+		return false;
+	}
+	size_t n = nfields(uf);
+	int *take = xcalloc(n, sizeof *take);   /* 0 same, 1 mine, 2 theirs */
+	size_t *rows = xcalloc(n, sizeof *rows), nrows = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *id = uf->sd->fields[i].id;
+		const char *m = record_get(mine, id), *t = record_get(theirs, id);
+		const char *base = record_get(uf->orig, id);
+		if (strcmp(m, t) == 0)
+			continue;
+		take[i] = strcmp(m, base) == 0 ? 2 : strcmp(t, base) == 0 ? 1 : 1;
+		rows[nrows++] = i;
+	}
+	bool accepted = false, quit = false;
+	size_t sel = 0;
+	while (!accepted && !quit) {
+		erase();
+		tui_forget_lines();
+		tui_title(app, T(app, "競合: 開いた後に他の人が保存しました", "Conflict: someone saved this "
+		    "record after you opened it"), "");
+		int w = (COLS - 20) / 2;
+		attrset(A_BOLD);
+		tui_put(2, 1, 17, T(app, "項目", "field"));
+		tui_put(2, 19, w, T(app, "あなたの入力 (m)", "yours (m)"));
+		tui_put(2, 20 + w, w, T(app, "他の人の保存 (t)", "theirs (t)"));
+		attrset(A_NORMAL);
+		for (size_t r = 0; r < nrows && (int)r + 3 < LINES - 2; r++) {
+			const struct field_def *f = &uf->sd->fields[rows[r]];
+			if (r == sel)
+				attrset(A_BOLD);
+			tui_put(3 + (int)r, 0, 1, r == sel ? ">" : " ");
+			tui_put(3 + (int)r, 1, 17, f->label[app->lang]);
+			attrset(take[rows[r]] == 1 ? tui_attr_select() : (int)A_NORMAL);
+			tui_put(3 + (int)r, 19, w, record_get(mine, f->id));
+			attrset(take[rows[r]] == 2 ? tui_attr_select() : (int)A_NORMAL);
+			tui_put(3 + (int)r, 20 + w, w, record_get(theirs, f->id));
+			attrset(A_NORMAL);
+		}
+		tui_status(app, true, "%s", T(app, "項目ごとに m=自分 t=他の人 を選び、Enter で保存 (Ctrl-Q でやめる)",
+		    "for each field choose m=mine or t=theirs, then Enter to save (Ctrl-Q: give up)"));
+		tui_keyline(app, KEYCTX_LIST);
+		refresh();
+		struct tui_key k;
+		if (tui_getkey(&k) != 0)
+			break;
+		enum action a = keys_action((int)k.ch, k.type == KEY_CODE_YES, KEYCTX_LIST);
+		if (a == ACT_QUIT)
+			quit = true;
+		else if (a == ACT_ENTER || keys_action((int)k.ch, k.type == KEY_CODE_YES, KEYCTX_FORM) == ACT_SAVE)
+			accepted = true;
+		else if (a == ACT_NEXT && sel + 1 < nrows)
+			sel++;
+		else if (a == ACT_PREV && sel > 0)
+			sel--;
+		else if (nrows && (a == ACT_LEFT || (k.type == OK && (k.ch == 'm' || k.ch == 'M'))))
+			take[rows[sel]] = 1;
+		else if (nrows && (a == ACT_RIGHT || (k.type == OK && (k.ch == 't' || k.ch == 'T'))))
+			take[rows[sel]] = 2;
+	}
+	if (accepted) {
+		/* Their version becomes the one read; the chosen values are typed over it. */
+		for (size_t i = 0; i < n; i++) {
+			const char *id = uf->sd->fields[i].id;
+			set_value(uf, i, take[i] == 1 ? record_get(mine, id) : record_get(theirs, id));
+		}
+		record_free(uf->orig);
+		uf->orig = theirs;
+		theirs = NULL;
+	}
+	free(take);
+	free(rows);
+	record_free(theirs);
+	redraw(uf);
+	if (!accepted)
+		tui_status(app, true, "%s", T(app, "保存していません: 入力はそのままです",
+		    "not saved: what you typed is still here"));
+	return accepted;
+}
+
+static int
+history_row(void *arg, const struct audit_entry *e)
+{
+	struct table *t = arg;
+	const struct record *r = e->rec;
+	/* One row per changed field. */
+	bool any = false;
+	for (size_t i = 0; i < r->n; i++) {
+		const char *id = r->ids[i];
+		if (strncmp(id, "a.", 2) != 0 && strncmp(id, "b.", 2) != 0)
+			continue;
+		const char *field = id + 2;
+		if (id[0] == 'a') {
+			char *bid = xasprintf("b.%s", field);
+			const char *before = record_get(r, bid);
+			free(bid);
+			const char *row[] = { e->time, e->user, e->op, field, before, r->vals[i] };
+			table_add(t, row);
+			any = true;
+		} else {
+			char *aid = xasprintf("a.%s", field);
+			bool has_after = false;
+			for (size_t k = 0; k < r->n; k++)
+				has_after |= strcmp(r->ids[k], aid) == 0;
+			free(aid);
+			if (!has_after) {
+				const char *row[] = { e->time, e->user, e->op, field, r->vals[i], "" };
+				table_add(t, row);
+				any = true;
+			}
+		}
+	}
+	if (!any) {
+		const char *row[] = { e->time, e->user, e->op, "", "", "" };
+		table_add(t, row);
+	}
+	return 0;
+}
+
+/* Who changed this record, when, and what: from the audit trail. */
+static void
+show_history(struct ui_form *uf)
+{
+	struct app *app = uf->app;
+	if (uf->orig_key == NULL) {
+		tui_status(app, true, "%s", T(app, "変更履歴は保存済みのレコードを開いてから",
+		    "open a saved record to see its history"));
+		return;
+	}
+	struct table t;
+	table_init(&t, 6);
+	table_column(&t, 0, "time", T(app, "日時 (UTC)", "time (UTC)"));
+	table_column(&t, 1, "user", T(app, "利用者", "user"));
+	table_column(&t, 2, "op", T(app, "操作", "change"));
+	table_column(&t, 3, "field", T(app, "項目", "field"));
+	table_column(&t, 4, "before", T(app, "変更前", "before"));
+	table_column(&t, 5, "after", T(app, "変更後", "after"));
+	struct audit_filter f = { NULL, NULL, uf->sd->name, uf->orig_key };
+	char *why = NULL;
+	if (audit_each(app->db, &f, history_row, &t, &why) != 0) {
+		tui_status(app, true, "%s", why);
+		free(why);
+	} else {
+		char *shown = store_key_display(uf->orig_key);
+		char *title = xasprintf("%s %s — %s", uf->sd->title[app->lang], shown,
+		    T(app, "変更履歴", "history"));
+		ui_table(app, &t, title);
+		free(title);
+		free(shown);
+	}
+	table_free(&t);
+	redraw(uf);
 }
 
 /* Edit mode: delete this record after asking, unless another record names it. */
@@ -796,6 +1101,10 @@ static void
 delete_record(struct ui_form *uf)
 {
 	struct app *app = uf->app;
+	if (access_level(app->access, uf->sd) < ACCESS_DELETE || uf->view_only) {
+		tui_status(app, true, "%s", T(app, "削除する権限がありません", "your role may not delete here"));
+		return;
+	}
 	if (uf->orig_key == NULL) {
 		tui_status(app, true, "%s", T(app, "削除は保存済みのレコードを開いてから",
 		    "open a saved record to delete it"));
@@ -905,6 +1214,9 @@ handle_key(struct ui_form *uf, const struct tui_key *k)
 	case ACT_DELETE:
 		delete_record(uf);
 		break;
+	case ACT_HISTORY:
+		show_history(uf);
+		break;
 	case ACT_NONE:
 		if (k->type == OK)
 			type_char(uf, k->ch);
@@ -912,6 +1224,42 @@ handle_key(struct ui_form *uf, const struct tui_key *k)
 	}
 	if (!uf->leave && uf->form)
 		sync_current(uf);
+}
+
+/*
+ * A draft left by this operator for this form (a dropped link, a crash):
+ * offered back exactly as it was.  Returns the field to put the cursor in,
+ * or -1 when there was none or it was declined (then it is dropped).
+ */
+static int
+restore_draft(struct ui_form *uf)
+{
+	struct app *app = uf->app;
+	const char *key = uf->orig_key ? uf->orig_key : "";
+	struct record *d = NULL;
+	int field = -1;
+	uint32_t version = 0;
+	char *why = NULL;
+	if (uf->view_only || draft_load(app->db, uf->sd->name, key, &d, &field, &version, &why) != 0) {
+		free(why);
+		return -1;
+	}
+	uf->draft_key = xstrdup(key);
+	if (!tui_ask(app, T(app, "保存されなかった入力が残っています。元に戻しますか?",
+	    "There is unsaved input left from before. Bring it back?"))) {
+		drop_draft(uf);
+		record_free(d);
+		return -1;
+	}
+	for (size_t i = 0; i < nfields(uf); i++) {
+		free(uf->values[i]);
+		uf->values[i] = xstrdup(record_get(d, uf->sd->fields[i].id));
+	}
+	/* Typed over an older version: saving will show what changed since. */
+	if (uf->orig && version && version != uf->orig->version)
+		uf->orig->version = version;
+	record_free(d);
+	return field >= 0 && (size_t)field < nfields(uf) ? field : -1;
 }
 
 void
@@ -924,6 +1272,8 @@ ui_form(struct app *app, const struct screen_def *sd, const char *key)
 		uf.values[i] = key ? xstrdup("") : schema_default(app->schema, &sd->fields[i], app->today);
 		uf.start[i] = xstrdup(uf.values[i]);
 	}
+	if (key && !claim_record(&uf, key))
+		goto out;
 	if (key) {
 		struct record *r = NULL;
 		char *why = NULL;
@@ -943,17 +1293,28 @@ ui_form(struct app *app, const struct screen_def *sd, const char *key)
 	}
 	tui_status(app, false, "%s", "");
 	redraw(&uf);
-	if (!uf.leave && !key)
+	int restore_field = uf.leave ? -1 : restore_draft(&uf);
+	if (restore_field >= 0)
+		redraw(&uf);
+	if (!uf.leave && restore_field >= 0)
+		go_to(&uf, (size_t)restore_field);
+	else if (!uf.leave && !key)
 		go_to(&uf, first_to_fill(&uf));
 	while (!uf.leave) {
 		pos_form_cursor(uf.form);
 		refresh();
 		struct tui_key k;
-		if (tui_getkey(&k) != 0)
+		if (tui_getkey(&k) != 0) {
+			/* The link dropped or we were told to stop: keep what was typed,
+			 * the field being typed included. */
+			keep_draft(&uf);
 			break;
+		}
 		handle_key(&uf, &k);
 	}
 out:
+	release_lease(&uf);
+	free(uf.draft_key);
 	form_teardown(&uf);
 	for (size_t i = 0; i < sd->nfields; i++) {
 		free(uf.values[i]);

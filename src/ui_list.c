@@ -12,6 +12,7 @@
 #include <string.h>
 #include <wctype.h>
 
+#include "roles.h"
 #include "store.h"
 #include "text.h"
 #include "tui.h"
@@ -173,6 +174,15 @@ run_search(struct ui_list *ul)
 		free(why);
 		return;
 	}
+	/* Out of this user's scope: not listed at all. */
+	size_t kept = 0;
+	for (size_t i = 0; i < ul->n; i++) {
+		if (access_in_scope(ul->app->access, ul->sd, ul->recs[i]))
+			ul->recs[kept++] = ul->recs[i];
+		else
+			record_free(ul->recs[i]);
+	}
+	ul->n = kept;
 	ul->more = ul->n > LIST_MAX;
 	if (ul->more)
 		record_free(ul->recs[--ul->n]);
@@ -212,6 +222,10 @@ delete_selected(struct ui_list *ul)
 	struct app *app = ul->app;
 	if (ul->n == 0 || ul->pick)
 		return;
+	if (access_level(app->access, ul->sd) < ACCESS_DELETE) {
+		tui_status(app, true, "%s", T(app, "削除する権限がありません", "your role may not delete here"));
+		return;
+	}
 	struct record *r = ul->recs[ul->sel];
 	char *key = store_key(ul->sd, r);
 	char *shown = store_key_display(key);

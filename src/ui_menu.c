@@ -10,9 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "draft.h"
 #include "era.h"
 #include "ini.h"
 #include "report.h"
+#include "roles.h"
 #include "text.h"
 #include "tui.h"
 #include "util.h"
@@ -52,8 +54,15 @@ build_entries(struct ui_menu *um)
 		const struct menu_group *grp = &s->groups[g];
 		um->entries = xrealloc(um->entries, (um->n + 1 + grp->nitems) * sizeof *um->entries);
 		um->entries[um->n++] = (struct menu_entry){ NULL, 0, xasprintf("%s", grp->title[lang]) };
+		size_t heading = um->n - 1;
 		for (size_t i = 0; i < grp->nitems; i++) {
 			const struct menu_item *it = &grp->items[i];
+			/* What this user may not use is not offered. */
+			const struct access *ac = um->app->access;
+			if ((it->mode == MENU_REPORT && !access_reports(ac)) ||
+			    (it->mode == MENU_BROWSE && access_level(ac, it->screen) < ACCESS_READ) ||
+			    (it->mode == MENU_ENTRY && access_level(ac, it->screen) < ACCESS_EDIT))
+				continue;
 			char sc = shortcut_for(k++);
 			char *name;
 			if (it->mode == MENU_REPORT) {
@@ -65,6 +74,10 @@ build_entries(struct ui_menu *um)
 				name = xasprintf("  %c  %s — %s", sc, it->screen->title[lang], mode);
 			}
 			um->entries[um->n++] = (struct menu_entry){ it, sc, name };
+		}
+		if (um->n == heading + 1) {     /* nothing left under this heading */
+			free(um->entries[heading].name);
+			um->n--;
 		}
 	}
 }
@@ -292,6 +305,24 @@ ui_menu(struct app *app)
 {
 	struct ui_menu um = { .app = app };
 	if (!rebuild(&um))
+		goto out;
+	/* Input left unsaved by a dropped link: straight back to that form,
+	 * which offers it. */
+	char *dscreen = NULL, *dkey = NULL, *why = NULL;
+	if (draft_find(app->db, &dscreen, &dkey, &why) == 0) {
+		const struct screen_def *sd = schema_screen(app->schema, dscreen);
+		if (sd) {
+			menu_teardown(&um);
+			ui_form(app, sd, *dkey ? dkey : NULL);
+			if (tui_stopping() || !rebuild(&um))
+				goto out_draft;
+		}
+	}
+out_draft:
+	free(dscreen);
+	free(dkey);
+	free(why);
+	if (tui_stopping())
 		goto out;
 	for (;;) {
 		pos_menu_cursor(um.menu);

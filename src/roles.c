@@ -1,0 +1,371 @@
+#include "roles.h"
+
+#include <grp.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "audit.h"
+#include "ini.h"
+#include "rule.h"
+#include "schema.h"
+
+struct grant {
+	enum access_level level;
+	bool export;
+	bool given;                 /* the role names this screen (or * reaches it) */
+	struct rule *scope;         /* NULL: all records */
+};
+
+struct role {
+	char *name;
+	struct grant *grants;       /* one per screen of the schema */
+	bool reports;
+};
+
+struct holder {
+	char *name;                 /* user or group */
+	bool group;
+	int line;
+	struct strlist roles;
+};
+
+struct roles {
+	struct role *roles;
+	size_t nroles;
+	struct holder *holders;
+	size_t nholders;
+	size_t nscreens;
+};
+
+struct access {
+	size_t nscreens;
+	const struct schema *schema;
+	enum access_level *level;
+	bool *export;
+	struct rule ***scopes;      /* per screen: NULL (all), or scopes ORed */
+	size_t *nscopes;
+	bool reports;
+};
+
+static const char *const level_names[] = { "none", "read", "edit", "delete" };
+
+static int
+parse_grant(const char *v, struct grant *g)
+{
+	struct strlist parts = { 0 };
+	split_trim(v, ',', &parts);
+	int ok = parts.n >= 1;
+	g->export = false;
+	for (size_t i = 0; ok && i < parts.n; i++) {
+		if (i > 0 && strcmp(parts.v[i], "export") == 0) {
+			g->export = true;
+			continue;
+		}
+		int found = 0;
+		for (int l = 0; i == 0 && l < 4; l++)
+			if (strcmp(parts.v[i], level_names[l]) == 0) {
+				g->level = (enum access_level)l;
+				found = 1;
+			}
+		ok = found;
+	}
+	strlist_free(&parts);
+	g->given = ok;
+	return ok ? 0 : -1;
+}
+
+static void
+load_role(struct roles *rs, const struct ini *ini, const char *sec, const struct schema *s,
+    struct strlist *errs)
+{
+	struct role *r = &rs->roles[rs->nroles++];
+	r->name = xstrdup(sec + 5);
+	r->grants = xcalloc(s->nscreens ? s->nscreens : 1, sizeof *r->grants);
+	const char *star = ini_get(ini, sec, "*");
+	struct grant all = { 0 };
+	if (star && parse_grant(star, &all) != 0)
+		strlist_addf(errs, "%s:%d: *: expected none, read, edit or delete (and ', export')",
+		    ini_path(ini), ini_line(ini, sec, "*"));
+	for (size_t i = 0; i < s->nscreens; i++)
+		if (star && !s->screens[i].confidential)
+			r->grants[i] = all;
+	for (size_t k = 0; k < ini_nkeys(ini, sec); k++) {
+		const char *key = ini_key(ini, sec, k);
+		const char *v = ini_get(ini, sec, key);
+		int line = ini_line(ini, sec, key);
+		if (strcmp(key, "*") == 0)
+			continue;
+		if (strcmp(key, "reports") == 0) {
+			r->reports = ini_get_bool(ini, sec, key, 0, errs);
+			continue;
+		}
+		bool scope = strncmp(key, "scope.", 6) == 0;
+		const char *name = scope ? key + 6 : key;
+		const struct screen_def *sd = schema_screen(s, name);
+		if (sd == NULL) {
+			strlist_addf(errs, "%s:%d: no screen '%s'", ini_path(ini), line, name);
+			continue;
+		}
+		struct grant *g = &r->grants[sd - s->screens];
+		if (scope) {
+			char *why = NULL;
+			if (rule_parse(v, &g->scope, &why) != 0) {
+				strlist_addf(errs, "%s:%d: %s: %s", ini_path(ini), line, key, why);
+				free(why);
+			}
+			const struct rule_ref *refs;
+			size_t n = g->scope ? rule_refs(g->scope, &refs) : 0;
+			for (size_t i = 0; i < n; i++)
+				if (refs[i].kind != RULE_FIELD || schema_field_index(sd, refs[i].a) < 0)
+					strlist_addf(errs, "%s:%d: %s: a scope speaks of the record's own fields "
+					    "only", ini_path(ini), line, key);
+		} else if (parse_grant(v, g) != 0) {
+			strlist_addf(errs, "%s:%d: %s: expected none, read, edit or delete (and ', export')",
+			    ini_path(ini), line, key);
+		}
+	}
+}
+
+struct roles *
+roles_load(const char *path, const struct schema *s, struct strlist *errs)
+{
+	if (access(path, F_OK) != 0)
+		return NULL;
+	struct ini *ini = ini_load(path, errs);
+	if (ini == NULL)
+		return NULL;
+	struct roles *rs = xcalloc(1, sizeof *rs);
+	rs->nscreens = s->nscreens;
+	rs->roles = xcalloc(ini_nsections(ini) + 1, sizeof *rs->roles);
+	rs->holders = xcalloc(ini_nsections(ini) + 1, sizeof *rs->holders);
+	for (size_t i = 0; i < ini_nsections(ini); i++) {
+		const char *sec = ini_section(ini, i);
+		if (strncmp(sec, "role.", 5) == 0 && sec[5]) {
+			load_role(rs, ini, sec, s, errs);
+		} else if ((strncmp(sec, "user.", 5) == 0 && sec[5]) ||
+		    (strncmp(sec, "group.", 6) == 0 && sec[6])) {
+			struct holder *h = &rs->holders[rs->nholders++];
+			h->group = sec[0] == 'g';
+			h->line = ini_line(ini, sec, NULL);
+			h->name = xstrdup(strchr(sec, '.') + 1);
+			const char *v = ini_get(ini, sec, "roles");
+			if (v == NULL)
+				strlist_addf(errs, "%s:%d: [%s] needs roles = ROLE, ...", ini_path(ini),
+				    ini_line(ini, sec, NULL), sec);
+			else
+				split_trim(v, ',', &h->roles);
+			for (size_t k = 0; k < ini_nkeys(ini, sec); k++)
+				if (strcmp(ini_key(ini, sec, k), "roles") != 0)
+					strlist_addf(errs, "%s:%d: unknown key '%s' in [%s]", ini_path(ini),
+					    ini_line(ini, sec, ini_key(ini, sec, k)), ini_key(ini, sec, k), sec);
+		} else {
+			strlist_addf(errs, "%s:%d: unknown section [%s]: expected [user.NAME], "
+			    "[group.NAME] or [role.NAME]", ini_path(ini), ini_line(ini, sec, NULL), sec);
+		}
+	}
+	/* Every role a holder names must exist. */
+	for (size_t h = 0; h < rs->nholders; h++)
+		for (size_t k = 0; k < rs->holders[h].roles.n; k++) {
+			size_t r;
+			for (r = 0; r < rs->nroles && strcmp(rs->roles[r].name, rs->holders[h].roles.v[k]); r++)
+				;
+			if (r == rs->nroles)
+				strlist_addf(errs, "%s:%d: no role '%s'", ini_path(ini), rs->holders[h].line,
+				    rs->holders[h].roles.v[k]);
+		}
+	ini_free(ini);
+	return rs;
+}
+
+void
+roles_free(struct roles *rs)
+{
+	if (rs == NULL)
+		return;
+	for (size_t i = 0; i < rs->nroles; i++) {
+		for (size_t g = 0; g < rs->nscreens; g++)
+			rule_free(rs->roles[i].grants[g].scope);
+		free(rs->roles[i].grants);
+		free(rs->roles[i].name);
+	}
+	for (size_t i = 0; i < rs->nholders; i++) {
+		free(rs->holders[i].name);
+		strlist_free(&rs->holders[i].roles);
+	}
+	free(rs->roles);
+	free(rs->holders);
+	free(rs);
+}
+
+static struct access *
+access_new(const struct schema *s)
+{
+	struct access *a = xcalloc(1, sizeof *a);
+	a->nscreens = s->nscreens;
+	a->schema = s;
+	a->level = xcalloc(s->nscreens ? s->nscreens : 1, sizeof *a->level);
+	a->export = xcalloc(s->nscreens ? s->nscreens : 1, sizeof *a->export);
+	a->scopes = xcalloc(s->nscreens ? s->nscreens : 1, sizeof *a->scopes);
+	a->nscopes = xcalloc(s->nscreens ? s->nscreens : 1, sizeof *a->nscopes);
+	return a;
+}
+
+static void
+apply_role(struct access *a, const struct role *r, bool *unscoped)
+{
+	a->reports |= r->reports;
+	for (size_t i = 0; i < a->nscreens; i++) {
+		const struct grant *g = &r->grants[i];
+		if (!g->given || g->level == ACCESS_NONE)
+			continue;
+		if (g->level > a->level[i])
+			a->level[i] = g->level;
+		a->export[i] |= g->export;
+		if (g->scope == NULL)
+			unscoped[i] = true;
+		else {
+			a->scopes[i] = xrealloc(a->scopes[i], (a->nscopes[i] + 1) * sizeof *a->scopes[i]);
+			a->scopes[i][a->nscopes[i]++] = g->scope;
+		}
+	}
+}
+
+struct access *
+access_for(const struct roles *rs, const struct schema *s, const char *user,
+    const char *const *groups)
+{
+	struct access *a = access_new(s);
+	if (rs == NULL) {
+		for (size_t i = 0; i < s->nscreens; i++) {
+			a->level[i] = ACCESS_DELETE;
+			a->export[i] = true;
+		}
+		a->reports = true;
+		return a;
+	}
+	bool *unscoped = xcalloc(s->nscreens ? s->nscreens : 1, sizeof *unscoped);
+	bool any = false;
+	for (size_t h = 0; h < rs->nholders; h++) {
+		const struct holder *ho = &rs->holders[h];
+		bool mine = !ho->group && strcmp(ho->name, user) == 0;
+		for (size_t g = 0; ho->group && groups && groups[g] && !mine; g++)
+			mine = strcmp(ho->name, groups[g]) == 0;
+		if (!mine)
+			continue;
+		for (size_t k = 0; k < ho->roles.n; k++)
+			for (size_t r = 0; r < rs->nroles; r++)
+				if (strcmp(rs->roles[r].name, ho->roles.v[k]) == 0) {
+					apply_role(a, &rs->roles[r], unscoped);
+					any = true;
+				}
+	}
+	for (size_t i = 0; i < s->nscreens; i++)
+		if (unscoped[i]) {
+			free(a->scopes[i]);
+			a->scopes[i] = NULL;
+			a->nscopes[i] = 0;
+		}
+	free(unscoped);
+	if (!any) {
+		access_free(a);
+		return NULL;
+	}
+	return a;
+}
+
+struct access *
+access_for_self(const struct roles *rs, const struct schema *s)
+{
+	const char *user = audit_user();
+	struct strlist groups = { 0 };
+	struct passwd *pw = getpwuid(geteuid());
+	gid_t list[256];
+	int n = 256;
+	if (pw && getgrouplist(pw->pw_name, pw->pw_gid, list, &n) >= 0) {
+		for (int i = 0; i < n; i++) {
+			struct group *gr = getgrgid(list[i]);
+			if (gr)
+				strlist_add(&groups, xstrdup(gr->gr_name));
+		}
+	}
+	strlist_add(&groups, NULL);
+	struct access *a = access_for(rs, s, user, (const char *const *)groups.v);
+	groups.n--;
+	strlist_free(&groups);
+	return a;
+}
+
+void
+access_free(struct access *a)
+{
+	if (a == NULL)
+		return;
+	for (size_t i = 0; i < a->nscreens; i++)
+		free(a->scopes[i]);
+	free(a->scopes);
+	free(a->nscopes);
+	free(a->level);
+	free(a->export);
+	free(a);
+}
+
+static size_t
+index_of(const struct access *a, const struct screen_def *sd)
+{
+	return (size_t)(sd - a->schema->screens);
+}
+
+enum access_level
+access_level(const struct access *a, const struct screen_def *sd)
+{
+	return a ? a->level[index_of(a, sd)] : ACCESS_DELETE;
+}
+
+bool
+access_export(const struct access *a, const struct screen_def *sd)
+{
+	return a ? a->export[index_of(a, sd)] : true;
+}
+
+bool
+access_reports(const struct access *a)
+{
+	return a ? a->reports : true;
+}
+
+static int
+scope_resolve(void *arg, const struct rule_ref *ref, char **out, char **cause)
+{
+	(void)cause;
+	*out = xstrdup(record_get(arg, ref->a));
+	return 0;
+}
+
+bool
+access_in_scope(const struct access *a, const struct screen_def *sd, const struct record *r)
+{
+	if (a == NULL)
+		return true;
+	size_t i = index_of(a, sd);
+	if (a->level[i] == ACCESS_NONE)
+		return false;
+	if (a->scopes[i] == NULL)
+		return true;
+	for (size_t k = 0; k < a->nscopes[i]; k++) {
+		bool holds = false;
+		char *why = NULL;
+		/* A scope is strict: an empty value is outside it, unlike checks. */
+		const struct rule_ref *refs;
+		size_t n = rule_refs(a->scopes[i][k], &refs);
+		bool empty = false;
+		for (size_t j = 0; j < n; j++)
+			empty |= *record_get(r, refs[j].a) == '\0';
+		if (!empty && rule_eval(a->scopes[i][k], scope_resolve, (void *)r, "", &holds, &why) == 0 &&
+		    holds)
+			return true;
+		free(why);
+	}
+	return false;
+}
