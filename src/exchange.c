@@ -1,16 +1,113 @@
+/*
+ * exchange.c - CSV import and export of a screen's records.
+ *
+ * Import reads rows into batches.  Each row is checked as the form checks
+ * a record (validate_record) and becomes one record, or several under an
+ * unpivot layout; a batch is then stored in one write transaction.  So
+ * that a row is stored whole or not at all, even while others write, the
+ * batch is stored with a hook (guard_hook) that checks each record finds
+ * the version the row was checked against (none for a new record); when
+ * one does not, the transaction is abandoned and the batch stored again a
+ * row per transaction, so only the rows someone else raced are rejected.
+ * Messages about a batch's rows are given in line order when it is stored.
+ */
 #include "exchange.h"
 
+#include <errno.h>
+#include <stdarg.h>
+#include <iconv.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <unistr.h>
 
 #include "effects.h"
 #include "store.h"
 #include "text.h"
 #include "util.h"
 
-/* Rows saved per write transaction: large enough to amortise the commit's
- * sync, small enough that a full map retries little. */
+/* Rows (and records) saved per write transaction: large enough to
+ * amortise the commit's sync, small enough that a full map retries little. */
 #define IMPORT_BATCH 2000
+
+/* Returned by guard_hook to abandon a batch's transaction. */
+#define GUARD_TRIPPED 100
+
+/* A row-by-row retry that fails this many rows in a row with a database
+ * error, none stored, is taken for a database that cannot be written. */
+#define SYSTEMIC_FAILURES 3
+
+/* ------------------------------------------------------------------ */
+/* Progress on a terminal                                             */
+
+/*
+ * At most four updates a second, the first after a second, so a short run
+ * stays quiet.  The caller decides whether ERR is a terminal.
+ */
+struct progress {
+	bool on;
+	FILE *f;
+	const struct app *app;
+	double start, last;
+	bool shown;
+	unsigned tick;
+};
+
+static double
+now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void
+progress_start(struct progress *p, bool on, FILE *f, const struct app *app)
+{
+	memset(p, 0, sizeof *p);
+	p->on = on;
+	p->f = f;
+	p->app = app;
+	p->start = p->last = now_seconds();
+}
+
+/* DONE rows or records so far; FRAC of the whole done, or < 0 when unknown. */
+static void
+progress_tick(struct progress *p, long done, double frac)
+{
+	if (!p->on || (p->tick++ & 63) != 0)
+		return;
+	double t = now_seconds();
+	if (t - p->start < 1.0 || t - p->last < 0.25)
+		return;
+	p->last = t;
+	const struct app *app = p->app;
+	fprintf(p->f, T(app, "\r%ld 件, %.0f 件/秒", "\r%ld rows, %.0f/s"), done,
+	    (double)done / (t - p->start));
+	if (frac > 0.0 && frac < 1.0) {
+		long left = (long)((t - p->start) * (1.0 - frac) / frac + 0.5);
+		fprintf(p->f, T(app, ", 残り %ld:%02ld", ", %ld:%02ld left"), left / 60, left % 60);
+	}
+	fputs("\033[K", p->f);
+	fflush(p->f);
+	p->shown = true;
+}
+
+/* Before any other message, and at the end: erase the progress line. */
+static void
+progress_clear(struct progress *p)
+{
+	if (!p->shown)
+		return;
+	fputs("\r\033[K", p->f);
+	fflush(p->f);
+	p->shown = false;
+}
+
+/* ------------------------------------------------------------------ */
+/* Header matching                                                    */
 
 /* A header cell as compared: white space (Excel's line breaks inside
  * headers too) removed, full-width ASCII folded, ASCII lower-cased. */
@@ -34,6 +131,8 @@ header_key(const char *h)
 static bool
 header_is(const char *cell, const char *name)
 {
+	if (name == NULL)
+		return false;
 	char *a = header_key(cell), *b = header_key(name);
 	bool same = strcmp(a, b) == 0;
 	free(a);
@@ -41,248 +140,1388 @@ header_is(const char *cell, const char *name)
 	return same;
 }
 
-/* Where each field's value comes from: up to a few columns, first non-empty wins. */
+/* The column headed NAME, or -1. */
+static int
+header_find(char *const *header, size_t n, const char *name)
+{
+	for (size_t c = 0; c < n; c++)
+		if (header_is(header[c], name))
+			return (int)c;
+	return -1;
+}
+
+/* The header of rejects files; import skips it as the last column. */
+#define REASON_COLUMN "reason"
+
+/* ------------------------------------------------------------------ */
+/* Keys met in this file                                              */
+
+/* Open addressing on FNV-1a: a record key may appear once in a file, and
+ * a dry run must find the second one without the database's help. */
+struct keyset {
+	char **keys;
+	long *lines;
+	size_t cap, n;
+};
+
+static uint64_t
+key_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+/* The line KEY was first met on, or 0. */
+static long
+keyset_find(const struct keyset *ks, const char *key)
+{
+	if (ks->cap == 0)
+		return 0;
+	for (size_t i = key_hash(key) & (ks->cap - 1); ks->keys[i]; i = (i + 1) & (ks->cap - 1))
+		if (strcmp(ks->keys[i], key) == 0)
+			return ks->lines[i];
+	return 0;
+}
+
+static void
+keyset_put(struct keyset *ks, char *key, long line)
+{
+	for (size_t i = key_hash(key) & (ks->cap - 1);; i = (i + 1) & (ks->cap - 1))
+		if (ks->keys[i] == NULL) {
+			ks->keys[i] = key;
+			ks->lines[i] = line;
+			return;
+		}
+}
+
+/* Note KEY (copied) as met on LINE; KEY must not be there yet. */
+static void
+keyset_add(struct keyset *ks, const char *key, long line)
+{
+	if (2 * (ks->n + 1) > ks->cap) {
+		struct keyset old = *ks;
+		ks->cap = old.cap ? 2 * old.cap : 1024;
+		ks->keys = xcalloc(ks->cap, sizeof *ks->keys);
+		ks->lines = xcalloc(ks->cap, sizeof *ks->lines);
+		for (size_t i = 0; i < old.cap; i++)
+			if (old.keys[i])
+				keyset_put(ks, old.keys[i], old.lines[i]);
+		free(old.keys);
+		free(old.lines);
+	}
+	keyset_put(ks, xstrdup(key), line);
+	ks->n++;
+}
+
+static void
+keyset_free(struct keyset *ks)
+{
+	for (size_t i = 0; i < ks->cap; i++)
+		free(ks->keys[i]);
+	free(ks->keys);
+	free(ks->lines);
+}
+
+/* ------------------------------------------------------------------ */
+/* The input's raw bytes, for rows the reader could not parse          */
+
+/*
+ * Read again only when a row is malformed (an unterminated quote, a NUL
+ * byte, bytes invalid in the encoding), so that the row can go to the
+ * rejects file as near to how it was as a CSV file can hold.
+ */
+struct raw {
+	bool loaded;
+	char *buf;
+	size_t len;
+	size_t *starts;         /* starts[i]: offset of physical line i + 1 */
+	size_t nlines;
+};
+
+static int
+raw_load(struct raw *rw, const char *path, char **cause)
+{
+	if (rw->loaded)
+		return 0;
+	FILE *f = fopen(path, "rb");
+	if (f == NULL)
+		return fail(cause, "%s: %s", path, strerror(errno));
+	struct strbuf sb = SB_INIT;
+	char chunk[65536];
+	size_t got;
+	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
+		sb_add(&sb, chunk, got);
+	int bad = ferror(f);
+	fclose(f);
+	if (bad) {
+		sb_free(&sb);
+		return fail(cause, "%s: read error", path);
+	}
+	rw->len = sb.len;
+	rw->buf = sb_detach(&sb);
+	size_t skip = rw->len >= 3 && memcmp(rw->buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+	size_t cap = 0;
+	/* Physical lines as the reader counts them: LF, CRLF, or a lone CR. */
+	for (size_t p = skip; p < rw->len;) {
+		rw->starts = xgrow(rw->starts, &cap, rw->nlines + 1, sizeof *rw->starts);
+		rw->starts[rw->nlines++] = p;
+		while (p < rw->len && rw->buf[p] != '\n' && rw->buf[p] != '\r')
+			p++;
+		if (p < rw->len && rw->buf[p] == '\r' && p + 1 < rw->len && rw->buf[p + 1] == '\n')
+			p++;
+		if (p < rw->len)
+			p++;
+	}
+	rw->loaded = true;
+	return 0;
+}
+
+static void
+raw_free(struct raw *rw)
+{
+	free(rw->buf);
+	free(rw->starts);
+}
+
+/* Append BYTES decoded from ENC to OUT, an undecodable byte as REPL and a
+ * NUL byte dropped. */
+static void
+decode_lenient(const char *bytes, size_t n, enum csv_encoding enc, const char *repl,
+    struct strbuf *out)
+{
+	iconv_t cd = enc == CSV_CP932 ? iconv_open("UTF-8", "CP932") : (iconv_t)-1;
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)bytes[i];
+		if (c == 0) {
+			i++;
+			continue;
+		}
+		if (c < 0x80) {
+			sb_addc(out, (char)c);
+			i++;
+			continue;
+		}
+		if (cd == (iconv_t)-1) {
+			ucs4_t uc;
+			int len = enc == CSV_CP932 ? -1 :
+			    u8_mbtoucr(&uc, (const uint8_t *)bytes + i, n - i);
+			if (len > 0) {
+				sb_add(out, bytes + i, (size_t)len);
+				i += (size_t)len;
+			} else {
+				sb_adds(out, repl);
+				i++;
+			}
+			continue;
+		}
+		/* One CP932 character: a lead byte and, for most, a trail byte. */
+		char buf[8];
+		size_t cl = (c >= 0x81 && c <= 0x9F) || (c >= 0xE0 && c <= 0xFC) ? 2 : 1;
+		if (i + cl > n)
+			cl = n - i;
+		char *ip = (char *)bytes + i, *op = buf;
+		size_t il = cl, ol = sizeof buf;
+		iconv(cd, NULL, NULL, NULL, NULL);
+		if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1 || il != 0) {
+			sb_adds(out, repl);
+			i++;
+		} else {
+			sb_add(out, buf, (size_t)(op - buf));
+			i += cl;
+		}
+	}
+	if (cd != (iconv_t)-1)
+		iconv_close(cd);
+}
+
+/*
+ * The text of the malformed record that starts on physical line LINE and
+ * ends before line NEXT (0: the end of the file), decoded leniently.  A
+ * quoted line break continues the record; a quote never closed ends it at
+ * its first line, where the reader went on.
+ */
+static char *
+raw_record(const struct raw *rw, long line, long next, enum csv_encoding enc)
+{
+	if (line < 1 || (size_t)line > rw->nlines)
+		return xstrdup("");
+	size_t b = rw->starts[line - 1];
+	size_t e = next > line && (size_t)next <= rw->nlines ? rw->starts[next - 1] : rw->len;
+	size_t p = b;
+	bool quoted = false;
+	for (; p < e; p++) {
+		if (rw->buf[p] == '"')
+			quoted = !quoted;
+		else if (!quoted && (rw->buf[p] == '\n' || rw->buf[p] == '\r'))
+			break;
+	}
+	if (quoted) {
+		/* Never closed: the record is its first line. */
+		p = b;
+		while (p < e && rw->buf[p] != '\n' && rw->buf[p] != '\r')
+			p++;
+	}
+	while (p > b && (rw->buf[p - 1] == '\n' || rw->buf[p - 1] == '\r'))
+		p--;
+	struct strbuf sb = SB_INIT;
+	/* U+FFFD has no CP932 code; 〓 (geta) is the Japanese mark for it. */
+	decode_lenient(rw->buf + b, p - b, enc, enc == CSV_CP932 ? "\xE3\x80\x93" : "\xEF\xBF\xBD",
+	    &sb);
+	return sb_detach(&sb);
+}
+
+/* ------------------------------------------------------------------ */
+/* A batch of rows                                                    */
+
+struct row {
+	long line;
+	char *cells;            /* packed: NCELLS NUL-terminated cells; NULL: not kept */
+	size_t ncells;
+	size_t first, nrecs;    /* its records in batch.recs */
+	char *reason;           /* NULL while it may be stored */
+	bool raw;               /* malformed: cells from the raw bytes, when resolved */
+	bool stored;            /* (with dry_run: would be) */
+	struct strlist warnings;
+};
+
+struct batch {
+	struct row *rows;
+	size_t nrows, rows_cap;
+	struct record **recs;
+	char **keys;
+	uint32_t *prev;         /* the stored version the record replaces; 0: none */
+	size_t *row_of;
+	size_t nrecs, recs_cap;
+};
+
+static struct row *
+batch_row(struct batch *b, long line)
+{
+	b->rows = xgrow(b->rows, &b->rows_cap, b->nrows + 1, sizeof *b->rows);
+	struct row *r = &b->rows[b->nrows++];
+	memset(r, 0, sizeof *r);
+	r->line = line;
+	r->first = b->nrecs;
+	return r;
+}
+
+/* Add OUT (taken) with KEY (taken) to the last row. */
+static void
+batch_record(struct batch *b, struct record *out, char *key, uint32_t prev)
+{
+	size_t cap = b->recs_cap;
+	b->recs = xgrow(b->recs, &cap, b->nrecs + 1, sizeof *b->recs);
+	cap = b->recs_cap;
+	b->keys = xgrow(b->keys, &cap, b->nrecs + 1, sizeof *b->keys);
+	cap = b->recs_cap;
+	b->prev = xgrow(b->prev, &cap, b->nrecs + 1, sizeof *b->prev);
+	b->row_of = xgrow(b->row_of, &b->recs_cap, b->nrecs + 1, sizeof *b->row_of);
+	b->recs[b->nrecs] = out;
+	b->keys[b->nrecs] = key;
+	b->prev[b->nrecs] = prev;
+	b->row_of[b->nrecs] = b->nrows - 1;
+	b->nrecs++;
+	b->rows[b->nrows - 1].nrecs++;
+}
+
+static void
+batch_reset(struct batch *b)
+{
+	for (size_t i = 0; i < b->nrows; i++) {
+		free(b->rows[i].cells);
+		free(b->rows[i].reason);
+		strlist_free(&b->rows[i].warnings);
+	}
+	for (size_t i = 0; i < b->nrecs; i++) {
+		record_free(b->recs[i]);
+		free(b->keys[i]);
+	}
+	b->nrows = b->nrecs = 0;
+}
+
+static void
+batch_free(struct batch *b)
+{
+	batch_reset(b);
+	free(b->rows);
+	free(b->recs);
+	free(b->keys);
+	free(b->prev);
+	free(b->row_of);
+}
+
+/* Keep CELLS in ROW, packed, each as import reads it (csv_uninert): the
+ * rejects file writes them inert again, so a row re-imports the same. */
+static void
+row_keep_cells(struct row *row, char *const *cells, size_t n)
+{
+	struct strbuf sb = SB_INIT;
+	for (size_t i = 0; i < n; i++) {
+		char *plain = csv_uninert(cells[i]);
+		sb_add(&sb, plain, strlen(plain) + 1);
+		free(plain);
+	}
+	row->cells = sb.s ? sb.s : xstrdup("");
+	row->ncells = n;
+}
+
+/* ------------------------------------------------------------------ */
+/* One import run                                                     */
+
+/* Where each field's value comes from: up to a few columns, first
+ * non-empty wins, or a constant of the layout. */
 #define MAX_SOURCES 4
 struct column_map {
 	int src[MAX_SOURCES];
 	int nsrc;
+	const char *constant;
 };
+
+struct import {
+	struct app *app;
+	const struct screen_def *sd;
+	const char *path;
+	const struct import_opts *o;
+	FILE *err;
+	struct import_stats *st;
+	struct csv_reader *r;
+
+	char **header;              /* the header row, copied */
+	size_t nheader;
+	const struct import_layout *layout;
+	struct column_map *map;     /* per field */
+	bool *filled;               /* per field: the file gives it (else default / kept) */
+	int *rec_col;               /* per layout record line: its column */
+	int total_col;              /* the layout's total column, or -1 */
+	int reason_col;             /* a rejects file's reason column, or -1 */
+	bool *read;                 /* per header column: something reads it */
+	long unknown;               /* columns not read */
+
+	bool rejects_on;            /* write PATH.rejects.csv */
+	char *rejects_path;
+	FILE *rejects_f;
+	struct csv_writer *rejects_w;
+	long rejects_written;
+	struct raw raw;
+
+	struct keyset seen;
+	struct batch b;
+	struct progress pg;
+	long total_lines;           /* for the time left; 0 unknown */
+	bool fatal;
+};
+
+/* Print a message about line LINE (0: the file as a whole). */
+static void __attribute__((format(printf, 3, 4)))
+say(struct import *im, long line, const char *fmt, ...)
+{
+	progress_clear(&im->pg);
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	if (line > 0)
+		fprintf(im->err, "%s:%ld: %s\n", im->path, line, msg);
+	else
+		fprintf(im->err, "%s: %s\n", im->path, msg);
+	free(msg);
+}
 
 static const struct import_layout *
 detect_layout(const struct screen_def *sd, char **header, size_t n)
 {
 	for (size_t i = 0; i < sd->nimports; i++)
-		for (size_t c = 0; c < n; c++)
-			if (header_is(header[c], sd->imports[i].detect))
-				return &sd->imports[i];
+		if (header_find(header, n, sd->imports[i].detect) >= 0)
+			return &sd->imports[i];
 	return NULL;
 }
 
-/* Map the header; 0, or -1 after reporting why the file cannot be imported. */
-static int
-map_header(struct app *app, const struct screen_def *sd, const char *path, long line,
-    char **header, size_t n, struct column_map *map, FILE *err, long *unknown)
+static bool
+is_key_field(const struct screen_def *sd, size_t f)
 {
-	const struct import_layout *layout = detect_layout(sd, header, n);
-	bool *used = xcalloc(n ? n : 1, sizeof *used);
-	for (size_t f = 0; f < sd->nfields; f++)
-		map[f].nsrc = 0;
-	if (layout) {
-		for (size_t i = 0; i < layout->ncolumns; i++) {
-			const struct import_column *ic = &layout->columns[i];
-			struct column_map *m = &map[ic->field];
-			for (size_t h = 0; h < ic->headers.n; h++)
-				for (size_t c = 0; c < n; c++)
-					if (header_is(header[c], ic->headers.v[h]) && m->nsrc < MAX_SOURCES) {
-						m->src[m->nsrc++] = (int)c;
-						used[c] = true;
-					}
-		}
-	} else {
-		for (size_t c = 0; c < n; c++) {
-			for (size_t f = 0; f < sd->nfields && !used[c]; f++) {
-				const struct field_def *fd = &sd->fields[f];
-				if (header_is(header[c], fd->id) || header_is(header[c], fd->label[LANG_JA]) ||
-				    header_is(header[c], fd->label[LANG_EN])) {
-					if (map[f].nsrc > 0) {
-						fprintf(err, "%s:%ld: %s '%s'\n", path, line,
-						    T(app, "列が重複しています:", "column given twice:"), header[c]);
-						free(used);
-						return -1;
-					}
-					map[f].src[map[f].nsrc++] = (int)c;
-					used[c] = true;
+	for (size_t k = 0; k < sd->nkey; k++)
+		if (sd->key[k] == f)
+			return true;
+	return false;
+}
+
+/* Map the header through the layout IM->layout. 0, or -1 after reporting. */
+static int
+map_layout(struct import *im, long line)
+{
+	const struct import_layout *lay = im->layout;
+	struct app *app = im->app;
+	int rc = 0;
+	for (size_t i = 0; i < lay->ncolumns; i++) {
+		const struct import_column *ic = &lay->columns[i];
+		struct column_map *m = &im->map[ic->field];
+		if (ic->constant)
+			m->constant = ic->constant;
+		for (size_t h = 0; h < ic->headers.n; h++)
+			for (size_t c = 0; c < im->nheader; c++)
+				if (header_is(im->header[c], ic->headers.v[h]) && m->nsrc < MAX_SOURCES) {
+					m->src[m->nsrc++] = (int)c;
+					im->read[c] = true;
 				}
-			}
+	}
+	for (size_t i = 0; i < lay->ignore.n; i++)
+		for (size_t c = 0; c < im->nheader; c++)
+			if (header_is(im->header[c], lay->ignore.v[i]))
+				im->read[c] = true;
+	for (size_t i = 0; i < lay->nrecords; i++) {
+		int c = header_find(im->header, im->nheader, lay->records[i].header);
+		im->rec_col[i] = c;
+		if (c < 0) {
+			say(im, line, "%s '%s' (%s [import.%s])",
+			    T(app, "列がありません:", "the column is missing:"), lay->records[i].header,
+			    im->sd->file, lay->name);
+			rc = -1;
+		} else {
+			im->read[c] = true;
 		}
 	}
-	for (size_t c = 0; c < n; c++)
-		if (!used[c] && *header[c]) {
-			fprintf(err, "%s:%ld: %s '%s'\n", path, line,
-			    T(app, "この画面にない列なので読みません:", "unknown column, not read:"), header[c]);
-			(*unknown)++;
-		}
-	free(used);
-	int rc = 0;
-	for (size_t k = 0; k < sd->nkey; k++)
-		if (map[sd->key[k]].nsrc == 0) {
-			fprintf(err, "%s:%ld: %s %s\n", path, line,
-			    T(app, "キーの列がありません:", "the key column is missing:"),
-			    sd->fields[sd->key[k]].id);
-			rc = -1;
-		}
+	if (lay->total_header && (im->total_col = header_find(im->header, im->nheader,
+	    lay->total_header)) >= 0)
+		im->read[im->total_col] = true;
 	return rc;
 }
 
-struct pending {
-	struct record **recs;
-	long *lines;
-	size_t n;
+/* Map the header by field ids and labels.  0, or -1 after reporting. */
+static int
+map_fields(struct import *im, long line)
+{
+	const struct screen_def *sd = im->sd;
+	for (size_t c = 0; c < im->nheader; c++) {
+		for (size_t f = 0; f < sd->nfields && !im->read[c]; f++) {
+			const struct field_def *fd = &sd->fields[f];
+			if (!header_is(im->header[c], fd->id) && !header_is(im->header[c], fd->label[LANG_JA]) &&
+			    !header_is(im->header[c], fd->label[LANG_EN]))
+				continue;
+			if (im->map[f].nsrc > 0) {
+				say(im, line, "%s '%s'", T(im->app, "列が重複しています:", "column given twice:"),
+				    im->header[c]);
+				return -1;
+			}
+			im->map[f].src[im->map[f].nsrc++] = (int)c;
+			im->read[c] = true;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Map the header row CELLS (N of them, on LINE) to fields.  Columns not
+ * read are reported (the run then ends 1); a file that cannot give a key
+ * or required field a value is unusable: -1 after reporting.
+ */
+static int
+map_header(struct import *im, long line, char **cells, size_t n)
+{
+	const struct screen_def *sd = im->sd;
+	struct app *app = im->app;
+	im->nheader = n;
+	im->header = xcalloc(n ? n : 1, sizeof *im->header);
+	for (size_t c = 0; c < n; c++)
+		im->header[c] = xstrdup(cells[c]);
+	im->map = xcalloc(sd->nfields ? sd->nfields : 1, sizeof *im->map);
+	im->filled = xcalloc(sd->nfields ? sd->nfields : 1, sizeof *im->filled);
+	im->read = xcalloc(n ? n : 1, sizeof *im->read);
+	im->total_col = -1;
+	im->reason_col = -1;
+	im->layout = detect_layout(sd, im->header, n);
+	if (im->layout)
+		im->rec_col = xcalloc(im->layout->nrecords + 1, sizeof *im->rec_col);
+	if ((im->layout ? map_layout(im, line) : map_fields(im, line)) != 0)
+		return -1;
+
+	for (size_t c = 0; c < n; c++) {
+		if (im->read[c] || *im->header[c] == '\0')
+			continue;
+		if (c + 1 == n && header_is(im->header[c], REASON_COLUMN)) {
+			im->reason_col = (int)c;    /* a rejects file's own column */
+			continue;
+		}
+		say(im, line, "%s '%s'", T(app, "この画面にない列なので読みません:",
+		    "unknown column, not read:"), im->header[c]);
+		im->unknown++;
+	}
+
+	for (size_t f = 0; f < sd->nfields; f++) {
+		bool every = im->layout && im->layout->nrecords > 0;
+		for (size_t i = 0; every && i < im->layout->nrecords; i++) {
+			bool sets = false;
+			for (size_t s = 0; s < im->layout->records[i].nsets; s++)
+				sets = sets || im->layout->records[i].sets[s].field == f;
+			every = sets;
+		}
+		im->filled[f] = im->map[f].nsrc > 0 || im->map[f].constant || every;
+	}
+	int rc = 0;
+	for (size_t f = 0; f < sd->nfields; f++) {
+		const struct field_def *fd = &sd->fields[f];
+		bool needed = is_key_field(sd, f) || (fd->required && im->o->mode != IMPORT_UPDATE);
+		if (!needed || im->filled[f] || fd->default_value || fd->derive)
+			continue;
+		say(im, line, "%s %s (%s)", is_key_field(sd, f) ?
+		    T(app, "キーの列がありません:", "the key column is missing:") :
+		    T(app, "必須項目の列がありません:", "the column of a required field is missing:"),
+		    fd->id, fd->label[app->lang]);
+		rc = -1;
+	}
+	return rc;
+}
+
+/* The value the file gives field F in CELLS, before the record lines;
+ * NULL when nothing in the file names it. */
+static const char *
+cell_for(const struct import *im, size_t f, char **cells, size_t n)
+{
+	const struct column_map *m = &im->map[f];
+	for (int s = 0; s < m->nsrc; s++) {
+		size_t c = (size_t)m->src[s];
+		if (c < n && cells[c][0] != '\0')
+			return cells[c];
+	}
+	if (m->constant)
+		return m->constant;
+	return m->nsrc > 0 ? "" : NULL;
+}
+
+/*
+ * The input for one record: the row's columns, then the record line's
+ * settings (REC, may be NULL) with CELL for `$`, then for what the file
+ * does not give, OLD's value (a record being replaced) or the default.
+ */
+static struct record *
+build_input(const struct import *im, char **cells, size_t n, const struct import_record *rec,
+    const char *cell, const struct record *old)
+{
+	const struct screen_def *sd = im->sd;
+	struct record *in = record_new();
+	for (size_t f = 0; f < sd->nfields; f++) {
+		const char *v = cell_for(im, f, cells, n);
+		if (v) {
+			char *plain = csv_uninert(v);
+			record_set(in, sd->fields[f].id, plain);
+			free(plain);
+		}
+	}
+	for (size_t s = 0; rec && s < rec->nsets; s++) {
+		const struct import_set *set = &rec->sets[s];
+		char *plain = csv_uninert(set->value ? set->value : cell);
+		record_set(in, sd->fields[set->field].id, plain);
+		free(plain);
+	}
+	for (size_t f = 0; f < sd->nfields; f++) {
+		if (im->filled[f])
+			continue;
+		const struct field_def *fd = &sd->fields[f];
+		if (old) {
+			record_set(in, fd->id, record_get(old, fd->id));
+		} else if (*record_get(in, fd->id) == '\0') {
+			char *d = schema_default(im->app->schema, fd, im->app->today);
+			record_set(in, fd->id, d);
+			free(d);
+		}
+	}
+	if (old)
+		in->version = old->version;
+	return in;
+}
+
+/* The record key IN's key fields would have, or NULL if one does not parse. */
+static char *
+input_key(const struct import *im, const struct record *in)
+{
+	const struct screen_def *sd = im->sd;
+	struct strbuf sb = SB_INIT;
+	for (size_t k = 0; k < sd->nkey; k++) {
+		const struct field_def *f = &sd->fields[sd->key[k]];
+		char *v = NULL, *why = NULL;
+		if (validate_field(f, &im->app->ctx, record_get(in, f->id), &v, &why) != 0) {
+			free(why);
+			sb_free(&sb);
+			return NULL;
+		}
+		if (k > 0)
+			sb_addc(&sb, STORE_KEY_SEP);
+		sb_adds(&sb, v);
+		free(v);
+	}
+	return sb_detach(&sb);
+}
+
+/*
+ * Check one record of a row (REC: its record line, or NULL).  Returns 0
+ * with *out, *key and *prev (the stored version it replaces, 0 for a new
+ * record), or -1 with *reason ("FIELD: why", malloc'd).
+ */
+static int
+check_record(struct import *im, char **cells, size_t n, const struct import_record *rec,
+    const char *cell, struct record **out, char **key, uint32_t *prev, char **reason,
+    struct strlist *warnings)
+{
+	const struct screen_def *sd = im->sd;
+	struct app *app = im->app;
+	struct record *in = build_input(im, cells, n, rec, cell, NULL), *old = NULL;
+	char *why = NULL;
+	int bad = -1, rc;
+	*out = NULL;
+	*key = NULL;
+	*prev = 0;
+	rc = validate_record(sd, &app->ctx, in, NULL, out, &bad, &why, warnings);
+	if (im->o->mode != IMPORT_INSERT) {
+		/* What the row replaces, found by its checked key: the fields the
+		 * file lacks are kept from it, and status order and change logs
+		 * carry on from it. */
+		char *k = rc == 0 ? store_key(sd, *out) : input_key(im, in);
+		char *gwhy = NULL;
+		int g = k ? store_get(app->db, sd, k, &old, &gwhy) : DB_NOTFOUND;
+		if (g < 0) {
+			free(why);
+			why = xasprintf("%s", gwhy);
+			bad = -1;
+			rc = -1;
+		} else if (g == 0) {
+			record_free(in);
+			record_free(*out);
+			*out = NULL;
+			free(why);
+			why = NULL;
+			strlist_free(warnings);
+			in = build_input(im, cells, n, rec, cell, old);
+			rc = validate_record(sd, &app->ctx, in, old, out, &bad, &why, warnings);
+			*prev = old->version;
+		} else if (im->o->mode == IMPORT_UPDATE && k) {
+			char *shown = store_key_display(k);
+			free(why);
+			why = xasprintf("%s %s", shown, T(app, "は登録されていません (--mode update)",
+			    "does not exist (--mode update)"));
+			bad = -1;
+			rc = -1;
+			free(shown);
+		}
+		free(gwhy);
+		free(k);
+	}
+	record_free(old);
+	record_free(in);
+	if (rc != 0) {
+		record_free(*out);
+		*out = NULL;
+		if (bad >= 0)
+			*reason = xasprintf("%s: %s", sd->fields[bad].id, why);
+		else
+			*reason = why ? xstrdup(why) : xstrdup("?");
+		free(why);
+		if (rec) {
+			/* Which of the row's cells made the record. */
+			char *r = xasprintf("%s (%s)", *reason, rec->header);
+			free(*reason);
+			*reason = r;
+		}
+		return -1;
+	}
+	*key = store_key(sd, *out);
+	return 0;
+}
+
+/* Take back the records the last row added (it is being rejected). */
+static void
+row_drop_records(struct batch *b, struct row *row)
+{
+	while (row->nrecs > 0) {
+		b->nrecs--;
+		record_free(b->recs[b->nrecs]);
+		free(b->keys[b->nrecs]);
+		row->nrecs--;
+	}
+}
+
+/* Check and add one record of ROW (REC, CELL: its record line, or NULL);
+ * *SUM gets FIELD's value added for a total.  0, or -1 with row->reason. */
+static int
+add_record(struct import *im, struct row *row, char **cells, size_t n,
+    const struct import_record *rec, const char *cell)
+{
+	struct batch *b = &im->b;
+	struct app *app = im->app;
+	struct record *out;
+	char *key, *reason = NULL;
+	uint32_t prev;
+	struct strlist warnings = { 0 };
+	if (check_record(im, cells, n, rec, cell, &out, &key, &prev, &reason, &warnings) != 0) {
+		strlist_free(&warnings);
+		row->reason = reason;
+		return -1;
+	}
+	for (size_t w = 0; w < warnings.n; w++) {
+		strlist_add(&row->warnings, warnings.v[w]);
+		warnings.v[w] = NULL;
+	}
+	strlist_free(&warnings);
+	/* A key may appear once in a file: which row wins would be a guess. */
+	long first = keyset_find(&im->seen, key);
+	for (size_t i = row->first; first == 0 && i < row->first + row->nrecs; i++)
+		if (strcmp(b->keys[i], key) == 0)
+			first = row->line;
+	if (first > 0) {
+		char *shown = store_key_display(key);
+		if (im->o->mode == IMPORT_INSERT)
+			row->reason = xasprintf(T(app, "%s は登録済みです (%ld 行目)",
+			    "%s already exists (line %ld)"), shown, first);
+		else
+			row->reason = xasprintf(T(app, "%s は %ld 行目にもあります: 同じキーは一度だけにしてください",
+			    "%s is also on line %ld: give each key once"), shown, first);
+		free(shown);
+		free(key);
+		record_free(out);
+		return -1;
+	}
+	batch_record(b, out, key, prev);
+	return 0;
+}
+
+/* The row's records' FIELD added up, against the total column's cell. */
+static int
+check_total(struct import *im, struct row *row, char **cells, size_t n)
+{
+	const struct import_layout *lay = im->layout;
+	if (lay->total_header == NULL || im->total_col < 0 || (size_t)im->total_col >= n ||
+	    cells[im->total_col][0] == '\0')
+		return 0;
+	const struct field_def *f = &im->sd->fields[lay->total_field];
+	char *v = NULL, *why = NULL;
+	if (validate_field(f, &im->app->ctx, cells[im->total_col], &v, &why) != 0) {
+		row->reason = xasprintf("%s: %s", lay->total_header, why);
+		free(why);
+		return -1;
+	}
+	long total = strtol(v, NULL, 10), sum = 0;
+	free(v);
+	for (size_t i = row->first; i < row->first + row->nrecs; i++)
+		sum += strtol(record_get(im->b.recs[i], f->id), NULL, 10);
+	if (sum == total)
+		return 0;
+	row->reason = xasprintf(T(im->app, "%s: %ld ですが、%s の合計は %ld です",
+	    "%s: %ld, but the records' %s add up to %ld"), lay->total_header, total, f->id, sum);
+	return -1;
+}
+
+/* A data row read well: checked, its records added to the batch. */
+static void
+process_row(struct import *im, long line, char **cells, size_t n)
+{
+	struct app *app = im->app;
+	struct row *row = batch_row(&im->b, line);
+	if (im->rejects_on)
+		row_keep_cells(row, cells, n);
+	/* A value in a column nothing reads would be lost: not silently. */
+	for (size_t c = 0; c < n; c++) {
+		if (cells[c][0] == '\0')
+			continue;
+		if (c >= im->nheader) {
+			row->reason = xasprintf(T(app, "%zu 列目: 見出しは %zu 列なので、この値は読めません",
+			    "column %zu: the header has %zu columns: this value would not be read"),
+			    c + 1, im->nheader);
+			return;
+		}
+		if (*im->header[c] == '\0') {
+			row->reason = xasprintf(T(app, "%zu 列目: 見出しがないので、この値は読めません",
+			    "column %zu has no header: this value would not be read"), c + 1);
+			return;
+		}
+	}
+	const struct import_layout *lay = im->layout;
+	if (lay == NULL || lay->nrecords == 0) {
+		add_record(im, row, cells, n, NULL, NULL);
+	} else {
+		struct strbuf empty = SB_INIT;
+		for (size_t i = 0; i < lay->nrecords && row->reason == NULL; i++) {
+			int c = im->rec_col[i];
+			const char *cell = c >= 0 && (size_t)c < n ? cells[c] : "";
+			if (*cell == '\0') {
+				/* No figure for that column: no record from it. */
+				sb_adds(&empty, empty.len ? ", " : "");
+				sb_adds(&empty, lay->records[i].header);
+				continue;
+			}
+			add_record(im, row, cells, n, &lay->records[i], cell);
+		}
+		if (row->reason == NULL && row->nrecs == 0)
+			row->reason = xasprintf(T(app, "値がありません: %s", "no value in %s"), empty.s);
+		else if (row->reason == NULL)
+			check_total(im, row, cells, n);
+		sb_free(&empty);
+	}
+	if (row->reason) {
+		row_drop_records(&im->b, row);
+		return;
+	}
+	for (size_t i = row->first; i < row->first + row->nrecs; i++)
+		keyset_add(&im->seen, im->b.keys[i], line);
+}
+
+/* A row the reader could not parse: its reason now, its cells once the
+ * next record's line says where it ended (row_resolve). */
+static void
+malformed_row(struct import *im, long line, const char *cause)
+{
+	struct row *row = batch_row(&im->b, line);
+	row->raw = true;
+	/* "column N: ..." (csv.h) names the column; its header says more. */
+	size_t col = 0;
+	int used = 0;
+	if (sscanf(cause, "column %zu:%n", &col, &used) == 1 && used > 0 && col >= 1 &&
+	    col <= im->nheader && *im->header[col - 1])
+		row->reason = xasprintf("%s: %s", im->header[col - 1], cause);
+	else
+		row->reason = xstrdup(cause);
+}
+
+/* Fill the cells of a malformed ROW from the raw bytes, NEXT being the
+ * line the following record starts on (0: none). */
+static void
+row_resolve(struct import *im, struct row *row, long next)
+{
+	if (!im->rejects_on)
+		return;
+	char *why = NULL;
+	if (raw_load(&im->raw, im->path, &why) != 0) {
+		say(im, row->line, "%s", why);
+		free(why);
+		return;
+	}
+	char *text = raw_record(&im->raw, row->line, next, csv_reader_encoding(im->r));
+	/* Split as CSV when the damage was only in bytes (a NUL, an invalid
+	 * byte); a row whose quotes are broken goes whole into one cell. */
+	struct csv_reader *r = csv_open_mem(text, strlen(text), CSV_UTF8, NULL);
+	char **cells = NULL, **extra;
+	size_t n = 0, nextra;
+	long l;
+	if (r && csv_next(r, &cells, &n, &l, NULL) == 1) {
+		char **copy = xcalloc(n, sizeof *copy);
+		for (size_t i = 0; i < n; i++)
+			copy[i] = xstrdup(cells[i]);
+		int more = csv_next(r, &extra, &nextra, &l, NULL);
+		if (more == 0)
+			row_keep_cells(row, copy, n);
+		for (size_t i = 0; i < n; i++)
+			free(copy[i]);
+		free(copy);
+		if (more != 0)
+			row_keep_cells(row, &text, 1);
+	} else {
+		row_keep_cells(row, &text, 1);
+	}
+	csv_close(r);
+	free(text);
+}
+
+/* ------------------------------------------------------------------ */
+/* Storing a batch                                                    */
+
+/* Why the record of key KEY was found at version FOUND, not PREV. */
+static char *
+race_reason(const struct import *im, const char *key, uint32_t prev, uint32_t found)
+{
+	struct app *app = im->app;
+	char *shown = store_key_display(key), *r;
+	if (prev == 0)
+		r = xasprintf(T(app, "%s は登録済みです", "%s already exists"), shown);
+	else if (found == 0)
+		r = xasprintf(T(app, "%s は取り込み中に削除されました", "%s was deleted during the import"),
+		    shown);
+	else
+		r = xasprintf(T(app, "%s は取り込み中にほかの人が変更しました: もう一度取り込んでください",
+		    "%s was changed by someone else during the import: import the row again"), shown);
+	free(shown);
+	return r;
+}
+
+struct precheck {
+	struct import *im;
+	char *error;
+};
+
+/* In one read transaction: each record still finds the version its row
+ * was checked against (insert: no record). */
+static int
+precheck_txn(struct db_txn *txn, void *arg, char **cause)
+{
+	struct precheck *pc = arg;
+	struct import *im = pc->im;
+	struct batch *b = &im->b;
+	for (size_t i = 0; i < b->nrecs; i++) {
+		struct row *row = &b->rows[b->row_of[i]];
+		if (row->reason)
+			continue;
+		struct record *cur = NULL;
+		int g = store_txn_get(txn, im->sd, b->keys[i], &cur, cause);
+		if (g < 0)
+			return -1;
+		uint32_t found = g == 0 ? cur->version : 0;
+		record_free(cur);
+		if (found != b->prev[i])
+			row->reason = race_reason(im, b->keys[i], b->prev[i], found);
+	}
+	return 0;
+}
+
+/*
+ * The hook of every batch save: the record SAVED must replace the version
+ * its row was checked against, else the transaction is abandoned
+ * (GUARD_TRIPPED); then the screen's effects.
+ */
+struct guard {
+	struct import *im;
+	const size_t *idx;      /* batch indexes of the records being saved */
+	size_t m;
+	size_t next;
+	size_t tripped;         /* batch index of the record that tripped */
+	uint32_t found;
+	struct effects_arg ea;
 };
 
 static int
-flush(struct app *app, const struct screen_def *sd, const char *path, struct pending *p,
-    bool upsert, FILE *err, struct import_stats *st)
+guard_hook(struct db_txn *txn, void *arg, const struct record *saved, char **cause)
 {
-	if (p->n == 0)
-		return 0;
-	int *results = xcalloc(p->n, sizeof *results);
-	char *why = NULL;
-	struct effects_arg ea = { app->schema, sd, app->today };
-	int rc = store_save_batch_ex(app->db, sd, p->recs, p->n, upsert, results,
-	    sd->neffects ? effects_apply : NULL, &ea, &why);
-	if (rc != 0) {
-		fprintf(err, "%s: %s: %s\n", path, T(app, "保存できません", "cannot store"), why);
-		free(why);
-	} else {
-		for (size_t i = 0; i < p->n; i++) {
-			if (results[i] == 0) {
-				st->stored++;
-				continue;
-			}
-			char *key = store_key(sd, p->recs[i]);
-			char *shown = store_key_display(key);
-			fprintf(err, "%s:%ld: %s %s\n", path, p->lines[i], shown,
-			    T(app, "は登録済みです", "already exists"));
-			st->rejected++;
-			free(shown);
-			free(key);
-		}
+	struct guard *g = arg;
+	struct batch *b = &g->im->b;
+	char *key = store_key(g->im->sd, saved);
+	/* Records come in order; a retried transaction starts again. */
+	size_t j = g->next;
+	if (j >= g->m || strcmp(b->keys[g->idx[j]], key) != 0)
+		for (j = 0; j < g->m && strcmp(b->keys[g->idx[j]], key) != 0; j++)
+			;
+	free(key);
+	if (j >= g->m)
+		return fail(cause, "import: a record saved that was not in the batch");
+	g->next = j + 1;
+	uint32_t before = saved->version - 1;
+	if (before != b->prev[g->idx[j]]) {
+		g->tripped = g->idx[j];
+		g->found = before;
+		return GUARD_TRIPPED;
 	}
-	for (size_t i = 0; i < p->n; i++)
-		record_free(p->recs[i]);
-	p->n = 0;
+	if (g->im->sd->neffects)
+		return effects_apply(txn, &g->ea, saved, cause);
+	return 0;
+}
+
+/* Save the batch records IDX[0..M) in one transaction: 0, GUARD_TRIPPED,
+ * or -1 with *cause. */
+static int
+save_records(struct import *im, const size_t *idx, size_t m, struct guard *g, char **cause)
+{
+	struct record **recs = xcalloc(m ? m : 1, sizeof *recs);
+	int *results = xcalloc(m ? m : 1, sizeof *results);
+	for (size_t i = 0; i < m; i++)
+		recs[i] = im->b.recs[idx[i]];
+	g->idx = idx;
+	g->m = m;
+	g->next = 0;
+	/* Upsert: whether a record may be there is the guard's to decide. */
+	int rc = store_save_batch_ex(im->app->db, im->sd, recs, m, true, results, guard_hook, g,
+	    cause);
+	free(recs);
 	free(results);
 	return rc;
+}
+
+/* Store the rows of the batch not rejected; mark each stored or rejected. */
+static void
+write_batch(struct import *im)
+{
+	struct batch *b = &im->b;
+	struct app *app = im->app;
+	struct guard g = { im, NULL, 0, 0, 0, 0, { app->schema, im->sd, app->today } };
+	size_t *idx = xcalloc(b->nrecs ? b->nrecs : 1, sizeof *idx), m = 0;
+	for (size_t i = 0; i < b->nrecs; i++)
+		if (b->rows[b->row_of[i]].reason == NULL)
+			idx[m++] = i;
+	char *why = NULL;
+	int rc = m ? save_records(im, idx, m, &g, &why) : 0;
+	free(why);
+	why = NULL;
+	if (rc == 0) {
+		for (size_t r = 0; r < b->nrows; r++)
+			b->rows[r].stored = b->rows[r].reason == NULL && b->rows[r].nrecs > 0;
+		free(idx);
+		return;
+	}
+	/* Someone raced a row, or one row cannot be stored: a row per
+	 * transaction, so only those rows are rejected. */
+	int failures = 0;
+	bool any = false;
+	for (size_t r = 0; r < b->nrows && !im->fatal; r++) {
+		struct row *row = &b->rows[r];
+		if (row->reason || row->nrecs == 0)
+			continue;
+		m = 0;
+		for (size_t i = row->first; i < row->first + row->nrecs; i++)
+			idx[m++] = i;
+		rc = save_records(im, idx, m, &g, &why);
+		if (rc == 0) {
+			row->stored = any = true;
+			failures = 0;
+		} else if (rc == GUARD_TRIPPED) {
+			row->reason = race_reason(im, b->keys[g.tripped], b->prev[g.tripped], g.found);
+		} else if (!any && ++failures >= SYSTEMIC_FAILURES) {
+			say(im, 0, "%s: %s", T(app, "保存できません", "cannot store"), why);
+			im->fatal = true;
+		} else {
+			row->reason = xstrdup(why ? why : "?");
+		}
+		free(why);
+		why = NULL;
+	}
+	if (im->fatal) {
+		/* Reported as rejected, so they land in the rejects file. */
+		for (size_t r = 0; r < b->nrows; r++)
+			if (!b->rows[r].stored && b->rows[r].reason == NULL)
+				b->rows[r].reason = xstrdup(T(app, "保存されていません (データベースのエラー)",
+				    "not stored (database error)"));
+	}
+	free(idx);
+}
+
+/* ------------------------------------------------------------------ */
+/* The rejects file                                                   */
+
+static int
+rejects_open(struct import *im)
+{
+	im->rejects_f = fopen(im->rejects_path, "wb");
+	if (im->rejects_f == NULL) {
+		say(im, 0, "%s %s: %s", T(im->app, "不採用の行のファイルを書けません:",
+		    "cannot write the rejects file"), im->rejects_path, strerror(errno));
+		im->rejects_on = false;
+		return -1;
+	}
+	im->rejects_w = csv_writer_new(im->rejects_f, csv_reader_encoding(im->r));
+	if (im->rejects_w == NULL) {
+		say(im, 0, "%s: %s", im->rejects_path, T(im->app, "CP932 に変換できません",
+		    "this system cannot convert to CP932"));
+		fclose(im->rejects_f);
+		im->rejects_f = NULL;
+		(void)unlink(im->rejects_path);
+		im->rejects_on = false;
+		return -1;
+	}
+	size_t n = im->reason_col >= 0 ? im->nheader : im->nheader + 1;
+	const char **h = xcalloc(n, sizeof *h);
+	for (size_t c = 0; c < im->nheader; c++)
+		h[c] = im->header[c];
+	h[n - 1] = REASON_COLUMN;
+	char *why = NULL;
+	if (csv_write(im->rejects_w, h, n, false, &why) != 0) {
+		say(im, 0, "%s: %s", im->rejects_path, why);
+		free(why);
+	}
+	free(h);
+	return 0;
+}
+
+/* ROW as it was, with its reason, into the rejects file. */
+static void
+reject_write(struct import *im, const struct row *row)
+{
+	if (!im->rejects_on || (im->rejects_w == NULL && rejects_open(im) != 0))
+		return;
+	size_t rcol = im->reason_col >= 0 ? (size_t)im->reason_col : im->nheader;
+	size_t n = row->ncells > rcol + 1 ? row->ncells : rcol + 1;
+	const char **v = xcalloc(n, sizeof *v);
+	const char *p = row->cells;
+	for (size_t i = 0; p && i < row->ncells; i++) {
+		v[i] = p;
+		p += strlen(p) + 1;
+	}
+	char *reason = xasprintf(T(im->app, "%ld 行目: %s", "line %ld: %s"), row->line, row->reason);
+	v[rcol] = reason;
+	char *why = NULL;
+	if (csv_write(im->rejects_w, v, n, true, &why) != 0) {
+		/* The reason may quote what the encoding cannot hold. */
+		free(why);
+		why = NULL;
+		free(reason);
+		reason = xasprintf(T(im->app, "%ld 行目: 理由はエラー出力を見てください",
+		    "line %ld: see the error output for why"), row->line);
+		v[rcol] = reason;
+		if (csv_write(im->rejects_w, v, n, true, &why) != 0) {
+			say(im, row->line, "%s: %s", im->rejects_path, why);
+			free(why);
+		} else {
+			im->rejects_written++;
+		}
+	} else {
+		im->rejects_written++;
+	}
+	free(reason);
+	free(v);
+}
+
+/* Report the batch's rows in line order, then empty it. */
+static void
+emit_batch(struct import *im)
+{
+	struct batch *b = &im->b;
+	struct app *app = im->app;
+	for (size_t r = 0; r < b->nrows; r++) {
+		struct row *row = &b->rows[r];
+		if (row->reason) {
+			say(im, row->line, "%s", row->reason);
+			reject_write(im, row);
+			im->st->rejected++;
+			continue;
+		}
+		if (row->stored)
+			im->st->stored += (long)row->nrecs;
+		/* Stored all the same, as the operator at the form may choose. */
+		for (size_t w = 0; w < row->warnings.n; w++)
+			say(im, row->line, "%s %s", T(app, "警告:", "warning:"), row->warnings.v[w]);
+	}
+	batch_reset(b);
+}
+
+/* Check the batch against the database, store it (unless a dry run), and
+ * report it. */
+static void
+flush(struct import *im)
+{
+	struct batch *b = &im->b;
+	if (b->nrows == 0)
+		return;
+	if (b->nrecs > 0 && !im->fatal) {
+		struct precheck pc = { im, NULL };
+		char *why = NULL;
+		if (db_read(im->app->db, precheck_txn, &pc, &why) != 0) {
+			say(im, 0, "%s: %s", T(im->app, "読めません", "cannot read"), why);
+			free(why);
+			im->fatal = true;
+		} else if (im->o->dry_run) {
+			for (size_t r = 0; r < b->nrows; r++)
+				b->rows[r].stored = b->rows[r].reason == NULL && b->rows[r].nrecs > 0;
+		} else {
+			write_batch(im);
+		}
+	}
+	emit_batch(im);
+}
+
+static void
+import_free(struct import *im)
+{
+	for (size_t c = 0; c < im->nheader; c++)
+		free(im->header[c]);
+	free(im->header);
+	free(im->map);
+	free(im->filled);
+	free(im->rec_col);
+	free(im->read);
+	free(im->rejects_path);
+	raw_free(&im->raw);
+	keyset_free(&im->seen);
+	batch_free(&im->b);
+	csv_close(im->r);
+}
+
+/* The end of a run: the rejects file closed and named, or a stale one
+ * from an earlier run removed. */
+static void
+rejects_finish(struct import *im)
+{
+	if (im->rejects_w) {
+		csv_writer_free(im->rejects_w);
+		im->rejects_w = NULL;
+	}
+	if (im->rejects_f) {
+		if (fclose(im->rejects_f) != 0)
+			say(im, 0, "%s: %s", im->rejects_path, strerror(errno));
+		im->rejects_f = NULL;
+		say(im, 0, T(im->app, "不採用の %ld 行を %s に書きました: 直してからそのファイルを取り込んでください",
+		    "%ld rejected rows written to %s: fix them there and import that file"),
+		    im->rejects_written, im->rejects_path);
+	} else if (im->rejects_on && unlink(im->rejects_path) != 0 && errno != ENOENT) {
+		say(im, 0, "%s: %s", im->rejects_path, strerror(errno));
+	}
 }
 
 int
 exchange_import(struct app *app, const struct screen_def *sd, const char *path,
     const struct import_opts *opts, FILE *err, struct import_stats *st)
 {
+	struct import im = { 0 };
+	im.app = app;
+	im.sd = sd;
+	im.path = path;
+	im.o = opts;
+	im.err = err;
+	im.st = st;
 	memset(st, 0, sizeof *st);
+	bool is_stdin = strcmp(path, "-") == 0;
+	im.rejects_on = !opts->dry_run && !is_stdin;
+	im.rejects_path = xasprintf("%s.rejects.csv", path);
+	progress_start(&im.pg, opts->progress, err, app);
+	int rc = 2;
 	char *why = NULL;
-	struct csv_reader *r = csv_open(path, opts->encoding, &why);
-	if (r == NULL) {
-		fprintf(err, "%s: %s\n", path, why);
-		free(why);
-		return 2;
-	}
 	char **cells;
 	size_t n;
-	long line;
-	int got = csv_next(r, &cells, &n, &line, &why);
+	long line = 0;
+	int got;
+
+	im.r = csv_open(path, opts->encoding, &why);
+	if (im.r == NULL) {
+		/* csv_open names the file, except for standard input. */
+		if (strncmp(why, path, strlen(path)) == 0)
+			fprintf(err, "%s\n", why);
+		else
+			fprintf(err, "%s: %s\n", path, why);
+		goto out;
+	}
+	got = csv_next(im.r, &cells, &n, &line, &why);
 	if (got <= 0) {
-		fprintf(err, "%s:%ld: %s\n", path, got < 0 ? line : 1L,
-		    got < 0 ? why : T(app, "空のファイルです (見出し行がありません)", "empty file: no header row"));
+		say(&im, got < 0 ? line : 1L, "%s", got < 0 ? why :
+		    T(app, "空のファイルです (見出し行がありません)", "empty file: no header row"));
+		goto out;
+	}
+	if (map_header(&im, line, cells, n) != 0)
+		goto out;
+	/* Lines in all, for the time left. */
+	if (opts->progress && !is_stdin && raw_load(&im.raw, path, NULL) == 0)
+		im.total_lines = (long)im.raw.nlines;
+
+	long pending_raw = -1;      /* a malformed row waiting for its end */
+	for (;;) {
 		free(why);
-		csv_close(r);
-		return 2;
-	}
-	struct column_map *map = xcalloc(sd->nfields, sizeof *map);
-	long unknown = 0;
-	if (map_header(app, sd, path, line, cells, n, map, err, &unknown) != 0) {
-		free(map);
-		csv_close(r);
-		return 2;
-	}
-	struct pending p = { xcalloc(IMPORT_BATCH, sizeof *p.recs),
-		xcalloc(IMPORT_BATCH, sizeof *p.lines), 0 };
-	int fatal = 0;
-	while (!fatal && (got = csv_next(r, &cells, &n, &line, &why)) != 0) {
+		why = NULL;
+		got = csv_next(im.r, &cells, &n, &line, &why);
+		if (pending_raw >= 0) {
+			row_resolve(&im, &im.b.rows[pending_raw], got != 0 ? line : 0);
+			pending_raw = -1;
+		}
+		if (im.b.nrows >= IMPORT_BATCH || im.b.nrecs >= IMPORT_BATCH)
+			flush(&im);
+		if (im.fatal) {
+			if (got != 0)
+				say(&im, 0, T(app, "%ld 行目から後は読んでいません", "nothing from line %ld on was read"),
+				    line);
+			break;
+		}
+		if (got == 0)
+			break;
 		st->rows++;
+		progress_tick(&im.pg, st->rows, im.total_lines ? (double)line / (double)im.total_lines : -1);
 		if (got < 0) {
-			fprintf(err, "%s:%ld: %s\n", path, line, why);
-			free(why);
-			why = NULL;
-			st->rejected++;
+			malformed_row(&im, line, why);
+			pending_raw = (long)im.b.nrows - 1;
 			continue;
 		}
-		if (n == 1 && cells[0][0] == '\0') {
-			st->rows--;         /* a blank line, as Excel leaves at the end */
+		bool blank = true;
+		for (size_t c = 0; c < n && blank; c++)
+			blank = cells[c][0] == '\0';
+		if (blank) {
+			st->rows--;         /* ",,,": no data (Excel leaves such rows) */
 			continue;
 		}
-		struct record *in = record_new();
-		for (size_t f = 0; f < sd->nfields; f++)
-			for (int s = 0; s < map[f].nsrc; s++) {
-				size_t c = (size_t)map[f].src[s];
-				if (c < n && cells[c][0] != '\0') {
-					char *v = csv_uninert(cells[c]);
-					record_set(in, sd->fields[f].id, v);
-					free(v);
-					break;
-				}
-			}
-		struct record *out = NULL, *old = NULL;
-		int bad = -1;
-		struct strlist warnings = { 0 };
-		int vrc = validate_record(sd, &app->ctx, in, NULL, &out, &bad, &why, &warnings);
-		if (vrc == 0 && opts->upsert) {
-			/* What the row replaces (found by its checked key): status order
-			 * and change logs carry on from it. */
-			char *key = store_key(sd, out);
-			char *gwhy = NULL;
-			if (store_get(app->db, sd, key, &old, &gwhy) == 0) {
-				record_free(out);
-				out = NULL;
-				strlist_free(&warnings);
-				vrc = validate_record(sd, &app->ctx, in, old, &out, &bad, &why, &warnings);
-			}
-			free(gwhy);
-			free(key);
-		}
-		record_free(old);
-		if (vrc != 0) {
-			fprintf(err, "%s:%ld: %s: %s\n", path, line, sd->fields[bad].id, why);
-			free(why);
-			why = NULL;
-			st->rejected++;
-		} else {
-			/* Stored all the same, as the operator at the form may choose. */
-			for (size_t w = 0; w < warnings.n; w++)
-				fprintf(err, "%s:%ld: %s %s\n", path, line, T(app, "警告:", "warning:"),
-				    warnings.v[w]);
-			p.recs[p.n] = out;
-			p.lines[p.n++] = line;
-			if (p.n == IMPORT_BATCH)
-				fatal = flush(app, sd, path, &p, opts->upsert, err, st);
-		}
-		strlist_free(&warnings);
-		record_free(in);
+		process_row(&im, line, cells, n);
 	}
-	if (!fatal)
-		fatal = flush(app, sd, path, &p, opts->upsert, err, st);
-	for (size_t i = 0; i < p.n; i++)
-		record_free(p.recs[i]);
-	free(p.recs);
-	free(p.lines);
-	free(map);
-	csv_close(r);
-	if (fatal)
-		return 2;
-	return st->rejected > 0 || unknown > 0 ? 1 : 0;
+	flush(&im);
+	progress_clear(&im.pg);
+	rejects_finish(&im);
+	rc = im.fatal ? 2 : st->rejected > 0 || im.unknown > 0 ? 1 : 0;
+out:
+	free(why);
+	progress_clear(&im.pg);
+	import_free(&im);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Export                                                             */
+
+int
+exchange_filter_field(struct app *app, const struct screen_def *sd, size_t field,
+    const char *value, struct export_filter *f, char **cause)
+{
+	const struct field_def *fd = &sd->fields[field];
+	char *v = NULL, *why = NULL;
+	if (validate_field(fd, &app->ctx, value, &v, &why) != 0) {
+		fail(cause, "%s=%s: %s", fd->id, value, why);
+		free(why);
+		return -1;
+	}
+	f->field = field;
+	f->value = v;
+	return 0;
+}
+
+int
+exchange_filter_parse(struct app *app, const struct screen_def *sd, const char *arg,
+    struct export_filter *f, char **cause)
+{
+	const char *eq = strchr(arg, '=');
+	if (eq == NULL || eq == arg)
+		return fail(cause, "%s: FIELD=VALUE", arg);
+	char *id = xstrndup(arg, (size_t)(eq - arg));
+	int fi = schema_field_index(sd, id);
+	if (fi < 0) {
+		struct strbuf sb = SB_INIT;
+		for (size_t i = 0; i < sd->nfields; i++)
+			sb_addf(&sb, " %s", sd->fields[i].id);
+		fail(cause, "%s: %s '%s'; %s%s", arg, T(app, "項目がありません:", "no field"), id,
+		    T(app, "項目:", "fields:"), sb.s ? sb.s : "");
+		sb_free(&sb);
+		free(id);
+		return -1;
+	}
+	free(id);
+	return exchange_filter_field(app, sd, (size_t)fi, eq + 1, f, cause);
 }
 
 struct export_state {
 	struct app *app;
 	const struct screen_def *sd;
+	const struct export_opts *o;
 	struct csv_writer *w;
 	FILE *err;
 	const char **row;
 	long bad;
+	long done;
+	size_t total;
+	struct progress pg;
 };
 
 static int
 export_one(void *arg, struct record *r)
 {
 	struct export_state *es = arg;
-	for (size_t f = 0; f < es->sd->nfields; f++)
-		es->row[f] = record_get(r, es->sd->fields[f].id);
+	const struct screen_def *sd = es->sd;
+	es->done++;
+	progress_tick(&es->pg, es->done, es->total ? (double)es->done / (double)es->total : -1);
+	for (size_t i = 0; i < es->o->nfilters; i++)
+		if (strcmp(record_get(r, sd->fields[es->o->filters[i].field].id),
+		    es->o->filters[i].value) != 0)
+			return 0;
+	for (size_t f = 0; f < sd->nfields; f++)
+		es->row[f] = record_get(r, sd->fields[f].id);
 	char *why = NULL;
-	if (csv_write(es->w, es->row, es->sd->nfields, true, &why) != 0) {
-		char *key = store_key(es->sd, r);
+	if (csv_write(es->w, es->row, sd->nfields, true, &why) != 0) {
+		/* csv.h: the cause starts "field N: " (0-based); name the field. */
+		size_t idx = 0;
+		int used = 0;
+		const char *rest = why;
+		const char *field = "";
+		if (sscanf(why, "field %zu: %n", &idx, &used) == 1 && used > 0 && idx < sd->nfields) {
+			rest = why + used;
+			field = sd->fields[idx].id;
+		}
+		char *key = store_key(sd, r);
 		char *shown = store_key_display(key);
-		fprintf(es->err, "%s %s: %s\n", es->sd->name, shown, why);
+		progress_clear(&es->pg);
+		fprintf(es->err, "%s %s: %s%s%s\n", sd->name, shown, field, *field ? ": " : "", rest);
 		free(shown);
 		free(key);
 		free(why);
@@ -292,26 +1531,43 @@ export_one(void *arg, struct record *r)
 }
 
 int
-exchange_export(struct app *app, const struct screen_def *sd, FILE *out, enum csv_encoding enc,
-    FILE *err)
+exchange_export(struct app *app, const struct screen_def *sd, FILE *out,
+    const struct export_opts *opts, FILE *err)
 {
-	struct export_state es = { app, sd, csv_writer_new(out, enc), err, NULL, 0 };
-	es.row = xcalloc(sd->nfields, sizeof *es.row);
-	for (size_t f = 0; f < sd->nfields; f++)
-		es.row[f] = sd->fields[f].id;
+	struct export_state es = { app, sd, opts, csv_writer_new(out, opts->encoding), err, NULL, 0,
+		0, 0, { 0 } };
 	char *why = NULL;
 	int rc = 0;
-	if (csv_write(es.w, es.row, sd->nfields, false, &why) != 0) {
-		fprintf(err, "%s\n", why);
+	if (es.w == NULL) {
+		fprintf(err, "%s\n", T(app, "このシステムでは CP932 に変換できません",
+		    "this system cannot convert to CP932"));
+		return 2;
+	}
+	es.row = xcalloc(sd->nfields ? sd->nfields : 1, sizeof *es.row);
+	for (size_t f = 0; f < sd->nfields; f++)
+		es.row[f] = opts->header_lang < 0 ? sd->fields[f].id :
+		    sd->fields[f].label[opts->header_lang];
+	progress_start(&es.pg, opts->progress, err, app);
+	if (opts->progress && store_count(app->db, sd, &es.total, &why) != 0) {
 		free(why);
-		rc = 2;
-	} else if (store_each(app->db, sd, export_one, &es, &why) != 0) {
+		why = NULL;
+		es.total = 0;
+	}
+	if (csv_write(es.w, es.row, sd->nfields, false, &why) != 0) {
+		/* No rows under a header that is not there. */
 		fprintf(err, "%s: %s\n", sd->name, why);
 		free(why);
 		rc = 2;
-	} else if (es.bad > 0) {
+	}
+	if (rc != 2 && store_each(app->db, sd, export_one, &es, &why) != 0) {
+		progress_clear(&es.pg);
+		fprintf(err, "%s: %s\n", sd->name, why);
+		free(why);
+		rc = 2;
+	} else if (rc == 0 && es.bad > 0) {
 		rc = 1;
 	}
+	progress_clear(&es.pg);
 	csv_writer_free(es.w);
 	free(es.row);
 	return rc;

@@ -23,8 +23,12 @@
 #include "tui.h"
 #include "ui.h"
 #include "util.h"
+#include "verify.h"
 
 #define LGOTP_VERSION "0.1.0"
+
+/* --where options at most (a fixed array: nothing to free on any exit). */
+#define MAX_WHERE 32
 
 #ifndef LGOTP_SHAREDIR
 #define LGOTP_SHAREDIR "/usr/local/share/lgotp"
@@ -39,6 +43,9 @@ struct options {
 	const char *screen;
 	const char *mode;
 	const char *fy;
+	const char *const *where;   /* --where FIELD=VALUE, repeatable */
+	size_t nwhere;
+	int dry_run;
 	int lean;
 };
 
@@ -52,21 +59,28 @@ usage(FILE *f)
 	      "       lgotp [OPTIONS] report NAME [FILE]   a report as CSV (--fy YEAR)\n"
 	      "       lgotp [OPTIONS] check                validate screens/ and conf/\n"
 	      "       lgotp [OPTIONS] backup DIR           consistent, compacted copy of the database\n"
+	      "       lgotp [OPTIONS] verify DIR           check a copy: every record and index entry\n"
 	      "       lgotp --help | --version\n"
 	      "options:\n"
 	      "  --db DIR           the database directory (or LGOTP_DB, or conf [database] dir)\n"
 	      "  --conf FILE        settings file (default ./conf/lgotp.ini, else the installed one)\n"
 	      "  --screens DIR      screen files (default: screens/ beside conf/)\n"
-	      "  --lang ja|en       language of screens and messages\n"
+	      "  --lang ja|en       language of screens and messages; export: headers in\n"
+	      "                     that language's labels (without it: field ids)\n"
 	      "  --encoding utf-8|utf-8-bom|cp932\n"
 	      "                     export: the CSV's encoding (default utf-8-bom, for Excel);\n"
 	      "                     import: force one (default: BOM, else UTF-8, else CP932)\n"
-	      "  --mode insert|upsert\n"
-	      "                     import: reject rows whose key exists (default) or replace them\n"
-	      "  --fy YEAR          report: the fiscal year (2025, R7; default: the survey year)\n"
+	      "  --mode insert|update|upsert\n"
+	      "                     import: rows whose key exists are rejected (insert, the\n"
+	      "                     default), replace it (update: other rows rejected), or both\n"
+	      "  --dry-run          import: check every row, store nothing\n"
+	      "  --where FIELD=VALUE\n"
+	      "                     export: only records whose FIELD is VALUE (repeatable: all)\n"
+	      "  --fy YEAR          report, export: the fiscal year (2025, R7; a report's default:\n"
+	      "                     the survey year)\n"
 	      "  --lean             no colour (for slow links)\n"
-	      "exit status: 0 done; 1 some data rejected (each row reported on stderr); 2 bad usage\n"
-	      "or configuration\n", f);
+	      "exit status: 0 done; 1 some data rejected (each row reported on stderr, and by\n"
+	      "import in FILE.rejects.csv); 2 bad usage or configuration\n", f);
 }
 
 static int
@@ -154,6 +168,21 @@ screen_arg(struct app *app, const char *name)
 	return sd;
 }
 
+/* --encoding into *ENC (left as it is without the option); -1 after a message. */
+static int
+encoding_arg(const struct options *o, enum csv_encoding *enc)
+{
+	if (o->encoding == NULL)
+		return 0;
+	int e = csv_encoding_parse(o->encoding);
+	if (e < 0) {
+		fprintf(stderr, "lgotp: --encoding %s: utf-8, utf-8-bom or cp932\n", o->encoding);
+		return -1;
+	}
+	*enc = (enum csv_encoding)e;
+	return 0;
+}
+
 static int
 cmd_import(struct app *app, const struct options *o, char **argv, int argc)
 {
@@ -164,28 +193,39 @@ cmd_import(struct app *app, const struct options *o, char **argv, int argc)
 	const struct screen_def *sd = screen_arg(app, argv[0]);
 	if (sd == NULL)
 		return 2;
-	struct import_opts io = { CSV_AUTO, false };
-	if (o->encoding) {
-		int e = csv_encoding_parse(o->encoding);
-		if (e < 0) {
-			fprintf(stderr, "lgotp: --encoding %s: utf-8, utf-8-bom or cp932\n", o->encoding);
-			return 2;
-		}
-		io.encoding = (enum csv_encoding)e;
-	}
-	if (o->mode && strcmp(o->mode, "upsert") == 0)
-		io.upsert = true;
-	else if (o->mode && strcmp(o->mode, "insert") != 0) {
-		fprintf(stderr, "lgotp: --mode %s: insert or upsert\n", o->mode);
+	struct import_opts io = { CSV_AUTO, IMPORT_INSERT, o->dry_run != 0, isatty(2) != 0 };
+	if (encoding_arg(o, &io.encoding) != 0)
+		return 2;
+	if (o->mode == NULL || strcmp(o->mode, "insert") == 0)
+		io.mode = IMPORT_INSERT;
+	else if (strcmp(o->mode, "update") == 0)
+		io.mode = IMPORT_UPDATE;
+	else if (strcmp(o->mode, "upsert") == 0)
+		io.mode = IMPORT_UPSERT;
+	else {
+		fprintf(stderr, "lgotp: --mode %s: insert, update or upsert\n", o->mode);
 		return 2;
 	}
 	if (open_db(app, o) != 0)
 		return 2;
 	struct import_stats st;
 	int rc = exchange_import(app, sd, argv[1], &io, stderr, &st);
-	fprintf(stderr, T(app, "%s: %ld 行, %ld 件保存, %ld 行不採用\n",
-	    "%s: %ld rows, %ld stored, %ld rejected\n"), argv[1], st.rows, st.stored, st.rejected);
+	if (io.dry_run)
+		fprintf(stderr, T(app, "%s: %ld 行, %ld 件保存できます, %ld 行不採用 (--dry-run: 保存していません)\n",
+		    "%s: %ld rows, %ld would be stored, %ld rejected (--dry-run: nothing stored)\n"),
+		    argv[1], st.rows, st.stored, st.rejected);
+	else
+		fprintf(stderr, T(app, "%s: %ld 行, %ld 件保存, %ld 行不採用\n",
+		    "%s: %ld rows, %ld stored, %ld rejected\n"), argv[1], st.rows, st.stored, st.rejected);
 	return rc;
+}
+
+static void
+filters_free(struct export_filter *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(f[i].value);
+	free(f);
 }
 
 static int
@@ -198,29 +238,58 @@ cmd_export(struct app *app, const struct options *o, char **argv, int argc)
 	const struct screen_def *sd = screen_arg(app, argv[0]);
 	if (sd == NULL)
 		return 2;
-	enum csv_encoding enc = CSV_UTF8_BOM;
-	if (o->encoding) {
-		int e = csv_encoding_parse(o->encoding);
-		if (e < 0) {
-			fprintf(stderr, "lgotp: --encoding %s: utf-8, utf-8-bom or cp932\n", o->encoding);
-			return 2;
-		}
-		enc = (enum csv_encoding)e;
-	}
+	/* Labels only when asked: the default header is the field ids, which
+	 * SPEC promises for round trips whatever the configured language. */
+	struct export_opts eo = { CSV_UTF8_BOM, o->lang ? (int)app->lang : -1, NULL, 0,
+		isatty(2) != 0 };
+	if (encoding_arg(o, &eo.encoding) != 0)
+		return 2;
+	/* The database first: a filter's value may name another record. */
 	if (open_db(app, o) != 0)
 		return 2;
+	struct export_filter *filters = xcalloc(o->nwhere + 1, sizeof *filters);
+	size_t nf = 0;
+	char *why = NULL;
+	int rc = 0;
+	for (size_t i = 0; i < o->nwhere && rc == 0; i++) {
+		if (exchange_filter_parse(app, sd, o->where[i], &filters[nf], &why) == 0)
+			nf++;
+		else
+			rc = 2;
+	}
+	if (rc == 0 && o->fy) {
+		if (sd->fy < 0) {
+			why = xasprintf(T(app, "--fy: %s には年度がありません (--where 項目=値 を使ってください)",
+			    "--fy: screen %s has no fiscal year (use --where FIELD=VALUE)"), sd->name);
+			rc = 2;
+		} else if (exchange_filter_field(app, sd, (size_t)sd->fy, o->fy, &filters[nf], &why) == 0) {
+			nf++;
+		} else {
+			rc = 2;
+		}
+	}
+	if (rc != 0) {
+		fprintf(stderr, "lgotp: %s\n", why);
+		free(why);
+		filters_free(filters, nf);
+		return rc;
+	}
+	eo.filters = filters;
+	eo.nfilters = nf;
 	FILE *out = stdout;
 	if (argc == 2 && (out = fopen(argv[1], "wb")) == NULL) {
 		fprintf(stderr, "lgotp: %s: %s\n", argv[1], strerror(errno));
+		filters_free(filters, nf);
 		return 2;
 	}
-	int rc = exchange_export(app, sd, out, enc, stderr);
+	rc = exchange_export(app, sd, out, &eo, stderr);
 	if (fflush(out) != 0 || ferror(out)) {
 		fprintf(stderr, "lgotp: %s: %s\n", argc == 2 ? argv[1] : "stdout", strerror(errno));
 		rc = 2;
 	}
 	if (out != stdout && fclose(out) != 0)
 		rc = 2;
+	filters_free(filters, nf);
 	return rc;
 }
 
@@ -317,6 +386,40 @@ cmd_backup(struct app *app, const struct options *o, char **argv, int argc)
 	return 0;
 }
 
+/* Open the copy in DIR (not the live database) and check all of it. */
+static int
+cmd_verify(struct app *app, char **argv, int argc)
+{
+	if (argc != 1) {
+		usage(stderr);
+		return 2;
+	}
+	return verify_database(app->schema, argv[0], app->lang, stdout, stderr);
+}
+
+/* Options that belong to one command only: misplaced, they would be
+ * ignored silently, so they are refused. */
+static int
+options_fit(const struct options *o, const char *cmd)
+{
+	bool import = cmd && strcmp(cmd, "import") == 0;
+	bool export = cmd && strcmp(cmd, "export") == 0;
+	bool report = cmd && strcmp(cmd, "report") == 0;
+	const char *bad = NULL;
+	if (o->mode && !import)
+		bad = "--mode: import";
+	else if (o->dry_run && !import)
+		bad = "--dry-run: import";
+	else if (o->nwhere && !export)
+		bad = "--where: export";
+	else if (o->fy && !export && !report)
+		bad = "--fy: export, report";
+	if (bad == NULL)
+		return 0;
+	fprintf(stderr, "lgotp: %s\n", bad);
+	return -1;
+}
+
 static int
 run_tui(struct app *app, const struct options *o)
 {
@@ -344,6 +447,8 @@ main(int argc, char **argv)
 {
 	set_locale();
 	struct options o = { 0 };
+	static const char *where[MAX_WHERE];
+	o.where = where;
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, 'd' },
 		{ "conf", required_argument, NULL, 'c' },
@@ -353,6 +458,8 @@ main(int argc, char **argv)
 		{ "screen", required_argument, NULL, 'S' },
 		{ "mode", required_argument, NULL, 'm' },
 		{ "fy", required_argument, NULL, 'y' },
+		{ "where", required_argument, NULL, 'w' },
+		{ "dry-run", no_argument, NULL, 'n' },
 		{ "lean", no_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -370,6 +477,14 @@ main(int argc, char **argv)
 		case 'S': o.screen = optarg; break;
 		case 'm': o.mode = optarg; break;
 		case 'y': o.fy = optarg; break;
+		case 'w':
+			if (o.nwhere == MAX_WHERE) {
+				fprintf(stderr, "lgotp: --where: at most %d\n", MAX_WHERE);
+				return 2;
+			}
+			where[o.nwhere++] = optarg;
+			break;
+		case 'n': o.dry_run = 1; break;
 		case 'L': o.lean = 1; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("lgotp %s\n", LGOTP_VERSION); return 0;
@@ -383,6 +498,10 @@ main(int argc, char **argv)
 	const char *cmd = optind < argc ? argv[optind] : NULL;
 	char **args = argv + optind + 1;
 	int nargs = cmd ? argc - optind - 1 : 0;
+	if (options_fit(&o, cmd) != 0) {
+		usage(stderr);
+		return 2;
+	}
 
 	struct app app = { 0 };
 	app.lang = pick_lang(&o, NULL);
@@ -422,6 +541,8 @@ main(int argc, char **argv)
 		rc = cmd_export(&app, &o, args, nargs);
 	else if (strcmp(cmd, "backup") == 0)
 		rc = cmd_backup(&app, &o, args, nargs);
+	else if (strcmp(cmd, "verify") == 0)
+		rc = cmd_verify(&app, args, nargs);
 	else if (strcmp(cmd, "report") == 0)
 		rc = cmd_report(&app, &o, args, nargs);
 	else {

@@ -9,6 +9,7 @@
 #include "derive.h"
 #include "ftype.h"
 #include "ini.h"
+#include "roles.h"
 #include "rule.h"
 #include "text.h"
 
@@ -19,7 +20,7 @@
 #define RESERVED_ROWS 4
 
 static const char *const screen_keys[] = {
-	"title_ja", "title_en", "key", "list", "search", "label", "fy", NULL
+	"title_ja", "title_en", "key", "list", "search", "label", "fy", "confidential", NULL
 };
 static const char *const field_keys[] = {
 	"label_ja", "label_en", "type", "width", "required", "carry", "autoskip", "default",
@@ -290,6 +291,68 @@ load_field(const struct ini *ini, const char *sec, struct field_def *f, struct s
 	}
 }
 
+/* The field named ID on SD, or -1 after an error at LINE. */
+static int
+import_field(const struct ini *ini, int line, const struct screen_def *sd, const char *id,
+    struct strlist *errs)
+{
+	int fi = schema_field_index(sd, id);
+	if (fi < 0)
+		ERR(ini, line, "no field '%s' on this screen", id);
+	return fi;
+}
+
+/* `record.N = HEADER: FIELD=VALUE, ...` into RC; 0, or -1 after errors. */
+static int
+load_import_record(const struct ini *ini, int line, const struct screen_def *sd, const char *v,
+    struct import_record *rc, struct strlist *errs)
+{
+	const char *colon = strchr(v, ':');
+	if (colon == NULL || colon == v) {
+		ERR(ini, line, "record: HEADER: FIELD=VALUE, ... (VALUE $ is the cell under HEADER)");
+		return -1;
+	}
+	char *header = xstrndup(v, (size_t)(colon - v));
+	rc->header = trim_dup(header);
+	free(header);
+	struct strlist parts = { 0 };
+	split_trim(colon + 1, ',', &parts);
+	int bad = 0;
+	for (size_t p = 0; p < parts.n; p++) {
+		char *eq = strchr(parts.v[p], '=');
+		if (eq == NULL) {
+			ERR(ini, line, "record: '%s' is not FIELD=VALUE", parts.v[p]);
+			bad = 1;
+			continue;
+		}
+		*eq = '\0';
+		char *id = trim_dup(parts.v[p]), *val = trim_dup(eq + 1);
+		int fi = import_field(ini, line, sd, id, errs);
+		for (size_t s = 0; fi >= 0 && s < rc->nsets; s++)
+			if (rc->sets[s].field == (size_t)fi) {
+				ERR(ini, line, "record: field '%s' set twice", id);
+				fi = -1;
+			}
+		if (fi < 0) {
+			bad = 1;
+		} else {
+			rc->sets = xrealloc(rc->sets, (rc->nsets + 1) * sizeof *rc->sets);
+			rc->sets[rc->nsets].field = (size_t)fi;
+			rc->sets[rc->nsets++].value = strcmp(val, "$") == 0 ? NULL : xstrdup(val);
+		}
+		free(id);
+		free(val);
+	}
+	strlist_free(&parts);
+	if (rc->nsets == 0 && !bad) {
+		ERR(ini, line, "record: sets no field (HEADER: FIELD=$, ...)");
+		bad = 1;
+	}
+	return bad ? -1 : 0;
+}
+
+/* [import.NAME] sections: header layouts of sheets designed elsewhere
+ * (struct import_layout says what each key means). */
 static void
 load_imports(const struct ini *ini, struct screen_def *sd, struct strlist *errs)
 {
@@ -301,27 +364,86 @@ load_imports(const struct ini *ini, struct screen_def *sd, struct strlist *errs)
 		struct import_layout *im = &sd->imports[sd->nimports++];
 		memset(im, 0, sizeof *im);
 		im->name = xstrdup(sec + strlen("import."));
+		const char *total = NULL;
+		int total_line = 0;
 		for (size_t k = 0; k < ini_nkeys(ini, sec); k++) {
 			const char *key = ini_key(ini, sec, k);
 			const char *v = ini_get(ini, sec, key);
+			int line = ini_line(ini, sec, key);
 			if (strcmp(key, "detect") == 0) {
 				im->detect = xstrdup(v);
-				continue;
+			} else if (strcmp(key, "ignore") == 0) {
+				split_trim(v, '|', &im->ignore);
+			} else if (strcmp(key, "total") == 0) {
+				total = v;
+				total_line = line;
+			} else if (starts_with(key, "record.")) {
+				struct import_record rc = { 0 };
+				rc.line = line;
+				if (load_import_record(ini, line, sd, v, &rc, errs) != 0) {
+					free(rc.header);
+					for (size_t i = 0; i < rc.nsets; i++)
+						free(rc.sets[i].value);
+					free(rc.sets);
+					continue;
+				}
+				im->records = xrealloc(im->records, (im->nrecords + 1) * sizeof *im->records);
+				im->records[im->nrecords++] = rc;
+			} else {
+				int fi = import_field(ini, line, sd, key, errs);
+				if (fi < 0)
+					continue;
+				im->columns = xrealloc(im->columns, (im->ncolumns + 1) * sizeof *im->columns);
+				struct import_column *c = &im->columns[im->ncolumns++];
+				memset(c, 0, sizeof *c);
+				c->field = (size_t)fi;
+				/* Quoted: the value itself (iniparser has dropped the quotes). */
+				if (ini_quoted(ini, sec, key))
+					c->constant = xstrdup(v);
+				else
+					split_trim(v, '|', &c->headers);
 			}
-			int fi = schema_field_index(sd, key);
-			if (fi < 0) {
-				ERR(ini, ini_line(ini, sec, key), "no field '%s' on this screen", key);
-				continue;
-			}
-			im->columns = xrealloc(im->columns, (im->ncolumns + 1) * sizeof *im->columns);
-			struct import_column *c = &im->columns[im->ncolumns++];
-			memset(c, 0, sizeof *c);
-			c->field = (size_t)fi;
-			split_trim(v, '|', &c->headers);
 		}
 		if (im->detect == NULL)
 			ERR(ini, ini_line(ini, sec, NULL), "[%s] needs detect = HEADER", sec);
+		if (total && im->nrecords == 0)
+			ERR(ini, total_line, "total: only with record.N lines");
+		else if (total) {
+			const char *colon = strchr(total, ':');
+			char *id = colon ? trim_dup(colon + 1) : NULL;
+			int fi = id ? import_field(ini, total_line, sd, id, errs) : -1;
+			if (colon == NULL)
+				ERR(ini, total_line, "total: HEADER: FIELD");
+			else if (fi >= 0) {
+				char *h = xstrndup(total, (size_t)(colon - total));
+				im->total_header = trim_dup(h);
+				im->total_field = (size_t)fi;
+				free(h);
+			}
+			free(id);
+		}
 	}
+}
+
+static void
+import_layout_free(struct import_layout *im)
+{
+	for (size_t c = 0; c < im->ncolumns; c++) {
+		strlist_free(&im->columns[c].headers);
+		free(im->columns[c].constant);
+	}
+	free(im->columns);
+	for (size_t r = 0; r < im->nrecords; r++) {
+		free(im->records[r].header);
+		for (size_t i = 0; i < im->records[r].nsets; i++)
+			free(im->records[r].sets[i].value);
+		free(im->records[r].sets);
+	}
+	free(im->records);
+	free(im->total_header);
+	strlist_free(&im->ignore);
+	free(im->name);
+	free(im->detect);
 }
 
 static char *
@@ -588,8 +710,14 @@ load_screen(const char *path, struct screen_def *sd, struct strlist *errs)
 		sd->fields[sd->key[i]].required = true;
 	sd->list = field_list(ini, "screen", "list", sd, &sd->nlist, errs);
 	if (sd->nlist == 0) {
+		/* field_list allocates even when it finds none of the names
+		 * (list = nosuch): free that rather than leak it.  No key
+		 * leaves sd->key NULL, and memcpy from NULL is undefined even
+		 * for 0 bytes (both found by tests/fuzz/fuzz_schema.c). */
+		free(sd->list);
 		sd->list = xcalloc(sd->nkey ? sd->nkey : 1, sizeof *sd->list);
-		memcpy(sd->list, sd->key, sd->nkey * sizeof *sd->key);
+		if (sd->nkey > 0)
+			memcpy(sd->list, sd->key, sd->nkey * sizeof *sd->key);
 		sd->nlist = sd->nkey;
 	}
 	sd->search = field_list(ini, "screen", "search", sd, &sd->nsearch, errs);
@@ -597,6 +725,7 @@ load_screen(const char *path, struct screen_def *sd, struct strlist *errs)
 	size_t *label = field_list(ini, "screen", "label", sd, &nlabel, errs);
 	sd->label = nlabel ? label[0] : (sd->nkey ? sd->key[0] : 0);
 	free(label);
+	sd->confidential = ini_get_bool(ini, "screen", "confidential", 0, errs);
 	size_t nfy;
 	size_t *fy = field_list(ini, "screen", "fy", sd, &nfy, errs);
 	sd->fy = nfy ? (int)fy[0] : -1;
@@ -631,14 +760,8 @@ free_screen(struct screen_def *sd)
 		}
 		free(f->choices);
 	}
-	for (size_t i = 0; i < sd->nimports; i++) {
-		struct import_layout *im = &sd->imports[i];
-		for (size_t c = 0; c < im->ncolumns; c++)
-			strlist_free(&im->columns[c].headers);
-		free(im->columns);
-		free(im->name);
-		free(im->detect);
-	}
+	for (size_t i = 0; i < sd->nimports; i++)
+		import_layout_free(&sd->imports[i]);
 	free(sd->imports);
 	for (size_t i = 0; i < sd->nchecks; i++) {
 		free(sd->checks[i].name);
@@ -1205,6 +1328,9 @@ schema_load(const char *conf_path, const char *screens_dir, struct strlist *errs
 	char *reports = xasprintf("%s/reports.ini", confdir);
 	load_reports(s, reports, errs);
 	free(reports);
+	char *roles = xasprintf("%s/roles.ini", confdir);
+	s->roles = roles_load(roles, s, errs);
+	free(roles);
 	free(confdir);
 
 	if (errs->n > nerr0) {
@@ -1254,6 +1380,7 @@ schema_free(struct schema *s)
 		free(s->board->kind_field);
 		free(s->board);
 	}
+	roles_free(s->roles);
 	for (size_t i = 0; i < s->nreports; i++) {
 		free(s->reports[i].name);
 		for (int l = 0; l < LANG_COUNT; l++)

@@ -16,9 +16,7 @@
  *                  row, col, derive, and for choices one `choice.CODE =
  *                  日本語 | English` per choice
  *   [import.NAME]  another header layout the screen's import accepts (a
- *                  sheet someone else designs): `detect` = a header that
- *                  identifies it; then FIELD = HEADER [| HEADER...] (the
- *                  first non-empty of those columns)
+ *                  sheet someone else designs): see struct import_layout
  *   [check.NAME]   rule (rule.h), level = warn | error, message_ja, message_en
  *   [effect.NAME]  target = REF_FIELD; set.FIELD = SOURCE (a field or 'literal')
  *   [match]        ranks the look-up of one ref field (see struct match_def)
@@ -38,6 +36,7 @@
 #ifndef LGOTP_SCHEMA_H
 #define LGOTP_SCHEMA_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "field.h"
@@ -45,16 +44,55 @@
 
 struct ini;
 
+/* FIELD = HEADER [| HEADER...], or FIELD = 'constant' (quoted). */
 struct import_column {
 	size_t field;               /* index into the screen's fields */
 	struct strlist headers;     /* first non-empty of these columns */
+	char *constant;             /* quoted in the file: this value, not a header */
 };
 
+/* One FIELD=VALUE of a record line; VALUE `$` is the line's cell. */
+struct import_set {
+	size_t field;
+	char *value;                /* NULL for `$` */
+};
+
+/* record.N = HEADER: FIELD=VALUE, ...: each row makes one record from the
+ * cell under HEADER (none when that cell is empty). */
+struct import_record {
+	char *header;
+	struct import_set *sets;
+	size_t nsets;
+	int line;                   /* in the screen file, for messages */
+};
+
+/*
+ * [import.NAME]: a sheet laid out by someone else.
+ *   detect = HEADER      a header cell that marks a file of this layout
+ *   FIELD = HEADER [| HEADER...]   the first non-empty of those columns
+ *   FIELD = 'value'      a constant (quoted; iniparser drops the quotes,
+ *                        ini_quoted tells them apart)
+ *   record.N = HEADER: FIELD=VALUE, ...   unpivot a wide table: each row
+ *                        gives one record per such line (all or none of
+ *                        them stored), the plain columns and constants
+ *                        shared, then these fields set, `$` being the
+ *                        cell under HEADER
+ *   total = HEADER: FIELD   with record lines: the row's records' FIELD
+ *                        must add up to the cell under HEADER (a grand
+ *                        total column, checked rather than imported)
+ *   ignore = HEADER [| HEADER...]   columns for people (a name beside a
+ *                        code), not read and not reported as unknown
+ */
 struct import_layout {
 	char *name;
 	char *detect;               /* a header that marks this layout */
 	struct import_column *columns;
 	size_t ncolumns;
+	struct import_record *records;  /* none: one record per row */
+	size_t nrecords;
+	char *total_header;         /* NULL: no total column */
+	size_t total_field;
+	struct strlist ignore;
 };
 
 struct rule;
@@ -108,6 +146,7 @@ struct screen_def {
 	size_t nsearch;
 	size_t label;               /* field naming a record elsewhere */
 	int fy;                     /* the fiscal-year field, or -1 */
+	bool confidential;          /* roles' `*` does not reach it (counseling notes) */
 	struct import_layout *imports;
 	size_t nimports;
 	struct check_def *checks;
@@ -193,6 +232,7 @@ struct schema {
 	struct board_def *board;        /* NULL without conf/survey.ini */
 	struct list_report_def *reports;    /* conf/reports.ini */
 	size_t nreports;
+	struct roles *roles;            /* conf/roles.ini; NULL: no restriction */
 };
 
 /*

@@ -1,0 +1,338 @@
+/*
+ * verify.c - the checks of `lgotp verify DIR` (see verify.h).
+ *
+ * Each screen's index is read into memory and sorted by record key, field
+ * and value; the expected entries, computed from the records as store.c
+ * computes them, likewise; one walk over both then finds what is missing
+ * and what points nowhere.  store.c clips long values in index keys, so
+ * an entry also matches when it is a long enough prefix of the expected
+ * value (no copy of store.c's limit here to fall out of step).
+ */
+#include "verify.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "db.h"
+#include "record.h"
+#include "store.h"
+#include "text.h"
+#include "util.h"
+
+/* Problems printed at most; the count goes on. */
+#define MAX_SHOWN 200
+
+/* An index entry clipped to at least this many bytes is taken as the
+ * clipped form of a longer value. */
+#define CLIP_MIN 64
+
+struct ientry {
+	size_t field;           /* field byte - 1 */
+	char *value;            /* folded */
+	char *key;              /* record key */
+	bool matched;
+};
+
+struct entries {
+	struct ientry *v;
+	size_t n, cap;
+};
+
+struct verify {
+	const struct schema *schema;
+	const char *dir;
+	enum lang lang;
+	FILE *err;
+	long problems;
+	long records, index_entries, audit_entries;
+
+	/* The screen being checked. */
+	const struct screen_def *sd;
+	char *rec_table, *idx_table;
+	struct entries actual, expected;
+	char **keys;            /* record keys, in table (memcmp) order */
+	size_t nkeys, keys_cap;
+};
+
+#define L(v, ja, en) ((v)->lang == LANG_EN ? (en) : (ja))
+
+static void __attribute__((format(printf, 4, 5)))
+problem(struct verify *v, const char *table, const char *key, const char *fmt, ...)
+{
+	if (v->problems++ >= MAX_SHOWN)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	char *shown = key ? store_key_display(key) : NULL;
+	char *safe = shown ? text_printable(shown) : NULL;
+	fprintf(v->err, "%s: %s%s%s: %s\n", v->dir, table, safe ? " " : "", safe ? safe : "", msg);
+	free(safe);
+	free(shown);
+	free(msg);
+}
+
+static void
+entries_add(struct entries *e, size_t field, char *value, char *key)
+{
+	e->v = xgrow(e->v, &e->cap, e->n + 1, sizeof *e->v);
+	e->v[e->n++] = (struct ientry){ field, value, key, false };
+}
+
+static void
+entries_clear(struct entries *e)
+{
+	for (size_t i = 0; i < e->n; i++) {
+		free(e->v[i].value);
+		free(e->v[i].key);
+	}
+	e->n = 0;
+}
+
+static int
+entry_cmp(const void *a, const void *b)
+{
+	const struct ientry *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+	if (c == 0)
+		c = (x->field > y->field) - (x->field < y->field);
+	return c ? c : strcmp(x->value, y->value);
+}
+
+static bool
+is_search_field(const struct screen_def *sd, size_t f)
+{
+	for (size_t i = 0; i < sd->nsearch; i++)
+		if (sd->search[i] == f)
+			return true;
+	return false;
+}
+
+/* Does index value GOT stand for the folded value WANT (itself, or its
+ * clipped form)? */
+static bool
+indexes(const char *got, const char *want)
+{
+	size_t g = strlen(got);
+	if (strcmp(got, want) == 0)
+		return true;
+	return g >= CLIP_MIN && g < strlen(want) && strncmp(got, want, g) == 0;
+}
+
+static int
+idx_cb(void *arg, const void *key, size_t klen, const void *val, size_t vlen)
+{
+	struct verify *v = arg;
+	(void)val;
+	(void)vlen;
+	v->index_entries++;
+	const char *k = key;
+	const char *nul = klen > 1 ? memchr(k + 1, '\0', klen - 1) : NULL;
+	if (nul == NULL || (size_t)(nul - k) + 1 >= klen) {
+		char *raw = xstrndup(k, klen > 80 ? 80 : klen), *shown = text_printable(raw);
+		problem(v, v->idx_table, NULL, L(v, "形式が違うエントリ: %s", "malformed entry: %s"),
+		    shown);
+		free(shown);
+		free(raw);
+		return 0;
+	}
+	size_t field = (size_t)(unsigned char)k[0] - 1;
+	char *value = xstrndup(k + 1, (size_t)(nul - k - 1));
+	char *rkey = xstrndup(nul + 1, klen - (size_t)(nul - k) - 1);
+	if (field >= v->sd->nfields || !is_search_field(v->sd, field)) {
+		problem(v, v->idx_table, rkey, L(v, "検索項目でない項目 (%zu 番) のエントリ",
+		    "entry for field number %zu, which is not a search field"), field + 1);
+		free(value);
+		free(rkey);
+		return 0;
+	}
+	entries_add(&v->actual, field, value, rkey);
+	return 0;
+}
+
+static int
+rec_cb(void *arg, const void *key, size_t klen, const void *val, size_t vlen)
+{
+	struct verify *v = arg;
+	const struct screen_def *sd = v->sd;
+	v->records++;
+	char *k = xstrndup(key, klen);
+	v->keys = xgrow(v->keys, &v->keys_cap, v->nkeys + 1, sizeof *v->keys);
+	v->keys[v->nkeys++] = k;
+	struct record *r;
+	char *why = NULL;
+	if (record_decode(val, vlen, &r, &why) != 0) {
+		problem(v, v->rec_table, k, L(v, "復号できません: %s", "does not decode: %s"), why);
+		free(why);
+		return 0;
+	}
+	char *want = store_key(sd, r);
+	if (strcmp(want, k) != 0) {
+		char *shown = store_key_display(want);
+		problem(v, v->rec_table, k, L(v, "キーの項目からは %s になります", "its key fields give %s"),
+		    shown);
+		free(shown);
+	}
+	free(want);
+	if (r->version == 0)
+		problem(v, v->rec_table, k, "%s", L(v, "版が 0 です", "version 0"));
+	for (size_t i = 0; i < sd->nsearch; i++) {
+		const char *value = record_get(r, sd->fields[sd->search[i]].id);
+		if (*value)
+			entries_add(&v->expected, sd->search[i], text_search_key(value), xstrdup(k));
+	}
+	record_free(r);
+	return 0;
+}
+
+static bool
+record_exists(const struct verify *v, const char *key)
+{
+	size_t lo = 0, hi = v->nkeys;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(v->keys[mid], key);
+		if (c == 0)
+			return true;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+/* Compare the index read with the one the records call for. */
+static void
+match_index(struct verify *v)
+{
+	struct entries *a = &v->actual, *e = &v->expected;
+	qsort(a->v, a->n, sizeof *a->v, entry_cmp);
+	qsort(e->v, e->n, sizeof *e->v, entry_cmp);
+	size_t i = 0;
+	for (size_t j = 0; j < e->n; j++) {
+		struct ientry *want = &e->v[j];
+		/* Entries sorting before this (key, field) have no record value. */
+		while (i < a->n && (strcmp(a->v[i].key, want->key) < 0 ||
+		    (strcmp(a->v[i].key, want->key) == 0 && a->v[i].field < want->field)))
+			i++;
+		bool found = false;
+		for (size_t x = i; x < a->n && a->v[x].field == want->field &&
+		    strcmp(a->v[x].key, want->key) == 0; x++)
+			if (!a->v[x].matched && indexes(a->v[x].value, want->value)) {
+				a->v[x].matched = found = true;
+				break;
+			}
+		if (!found)
+			problem(v, v->idx_table, want->key, L(v, "%s の索引エントリがありません",
+			    "no index entry for %s"), v->sd->fields[want->field].id);
+	}
+	for (size_t x = 0; x < a->n; x++) {
+		if (a->v[x].matched)
+			continue;
+		if (!record_exists(v, a->v[x].key))
+			problem(v, v->idx_table, a->v[x].key, L(v, "%s のエントリが存在しないレコードを指しています",
+			    "%s entry points at no record"), v->sd->fields[a->v[x].field].id);
+		else
+			problem(v, v->idx_table, a->v[x].key, L(v, "%s のエントリが古い値 '%s' のままです",
+			    "%s entry holds a value the record no longer has: '%s'"),
+			    v->sd->fields[a->v[x].field].id, a->v[x].value);
+	}
+}
+
+static int
+audit_cb(void *arg, const void *key, size_t klen, const void *val, size_t vlen)
+{
+	struct verify *v = arg;
+	(void)key;
+	(void)klen;
+	v->audit_entries++;
+	struct record *r;
+	char *why = NULL;
+	if (record_decode(val, vlen, &r, &why) != 0) {
+		problem(v, "audit", NULL, L(v, "%ld 件目が復号できません: %s",
+		    "entry %ld does not decode: %s"), v->audit_entries, why);
+		free(why);
+		return 0;
+	}
+	record_free(r);
+	return 0;
+}
+
+static int
+verify_txn(struct db_txn *txn, void *arg, char **cause)
+{
+	struct verify *v = arg;
+	for (size_t s = 0; s < v->schema->nscreens; s++) {
+		v->sd = &v->schema->screens[s];
+		v->rec_table = xasprintf("rec:%s", v->sd->name);
+		v->idx_table = xasprintf("idx:%s", v->sd->name);
+		int rc = db_scan(txn, v->idx_table, NULL, 0, false, idx_cb, v, cause);
+		if (rc == 0)
+			rc = db_scan(txn, v->rec_table, NULL, 0, false, rec_cb, v, cause);
+		if (rc == 0)
+			match_index(v);
+		entries_clear(&v->actual);
+		entries_clear(&v->expected);
+		for (size_t i = 0; i < v->nkeys; i++)
+			free(v->keys[i]);
+		v->nkeys = 0;
+		free(v->rec_table);
+		free(v->idx_table);
+		if (rc != 0)
+			return -1;
+	}
+	/* The audit trail's table (audit.h): its entries are records too. */
+	return db_scan(txn, "audit", NULL, 0, false, audit_cb, v, cause);
+}
+
+int
+verify_database(const struct schema *schema, const char *dir, enum lang lang, FILE *out,
+    FILE *err)
+{
+	struct verify v = { schema, dir, lang, err, 0, 0, 0, 0, NULL, NULL, NULL, { 0 }, { 0 }, NULL,
+		0, 0 };
+	char *data = xasprintf("%s/data.mdb", dir);
+	struct stat st;
+	int rc = 2;
+	struct db *db = NULL;
+	char *why = NULL;
+	if (stat(data, &st) != 0) {
+		fprintf(err, "%s: %s (%s)\n", dir, L(&v, "データベースがありません", "no database here"),
+		    strerror(errno));
+		goto out;
+	}
+	rc = 1;
+	if (db_open(dir, &db, &why) != 0) {
+		fprintf(err, "%s: %s\n", dir, why);
+		goto out;
+	}
+	if (db_read(db, verify_txn, &v, &why) != 0) {
+		fprintf(err, "%s: %s\n", dir, why);
+		v.problems++;
+	}
+	if (v.problems > MAX_SHOWN)
+		fprintf(err, L(&v, "%s: ほかに %ld 件の問題\n", "%s: %ld more problems\n"), dir,
+		    v.problems - MAX_SHOWN);
+	fprintf(out, L(&v, "%s: 画面 %zu, レコード %ld 件, 索引 %ld 件, 監査記録 %ld 件: %s\n",
+	    "%s: %zu screens, %ld records, %ld index entries, %ld audit entries: %s\n"), dir,
+	    schema->nscreens, v.records, v.index_entries, v.audit_entries,
+	    v.problems ? L(&v, "問題があります", "PROBLEMS FOUND") : L(&v, "問題なし", "no problems"));
+	if (v.problems)
+		fprintf(out, L(&v, "%s: 問題 %ld 件\n", "%s: %ld problems\n"), dir, v.problems);
+	rc = v.problems ? 1 : 0;
+out:
+	free(why);
+	free(v.actual.v);
+	free(v.expected.v);
+	free(v.keys);
+	if (db)
+		db_close(db);
+	free(data);
+	return rc;
+}
