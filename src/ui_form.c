@@ -121,6 +121,26 @@ read_cells(const struct ui_form *uf, size_t i)
 	return sb_detach(&sb);
 }
 
+/*
+ * The cursor after the current field's last character.  Not REQ_END_LINE:
+ * with wide characters libform counts columns as characters and stops
+ * midway (after 山 of 山田); moving by characters is right, since
+ * REQ_NEXT_CHAR steps over a wide character as one.
+ */
+static void
+cursor_to_end(struct ui_form *uf)
+{
+	int i = cur_index(uf);
+	if (i < 0)
+		return;
+	char *v = read_cells(uf, (size_t)i);
+	size_t chars = mbstowcs(NULL, v, 0);
+	free(v);
+	form_driver(uf->form, REQ_BEG_LINE);
+	for (size_t k = 0; chars != (size_t)-1 && k < chars; k++)
+		form_driver(uf->form, REQ_NEXT_CHAR);
+}
+
 static void
 sync_current(struct ui_form *uf)
 {
@@ -438,7 +458,7 @@ form_build(struct ui_form *uf, size_t cur)
 	for (size_t i = 0; i < nfields(uf); i++)
 		draw_echo(uf, i);
 	tui_keyline(app, KEYCTX_FORM);
-	form_driver(uf->form, REQ_END_LINE);
+	cursor_to_end(uf);
 	pos_form_cursor(uf->form);
 }
 
@@ -447,7 +467,7 @@ go_to(struct ui_form *uf, size_t i)
 {
 	sync_current(uf);
 	set_current_field(uf->form, uf->fields[editable_from(uf, i, 1)]);
-	form_driver(uf->form, REQ_END_LINE);
+	cursor_to_end(uf);
 }
 
 /* Check the current field's value as it is left; false (and a message) if wrong. */
@@ -680,7 +700,7 @@ prev_field(struct ui_form *uf)
 	size_t i = (size_t)cur_index(uf);
 	size_t n = nfields(uf);
 	set_current_field(uf->form, uf->fields[editable_from(uf, (i + n - 1) % n, -1)]);
-	form_driver(uf->form, REQ_END_LINE);
+	cursor_to_end(uf);
 	keep_draft(uf);
 }
 
@@ -732,7 +752,7 @@ ditto(struct ui_form *uf)
 		return;
 	}
 	set_value(uf, i, record_get(uf->prev, uf->sd->fields[i].id));
-	form_driver(uf->form, REQ_END_LINE);
+	cursor_to_end(uf);
 	next_field(uf, false);
 }
 
@@ -872,7 +892,7 @@ lookup(struct ui_form *uf)
 	redraw(uf);
 	if (picked) {
 		set_value(uf, i, picked);
-		form_driver(uf->form, REQ_END_LINE);
+		cursor_to_end(uf);
 		next_field(uf, false);
 	}
 	free(picked);
@@ -1191,7 +1211,7 @@ handle_key(struct ui_form *uf, const struct tui_key *k)
 		form_driver(uf->form, REQ_BEG_LINE);
 		break;
 	case ACT_END:
-		form_driver(uf->form, REQ_END_LINE);
+		cursor_to_end(uf);
 		break;
 	case ACT_BACKSPACE:
 		form_driver(uf->form, REQ_DEL_PREV);
