@@ -20,7 +20,8 @@
 #define RESERVED_ROWS 4
 
 static const char *const screen_keys[] = {
-	"title_ja", "title_en", "key", "list", "search", "label", "fy", "confidential", NULL
+	"title_ja", "title_en", "key", "list", "search", "label", "fy", "confidential", "hint_ja",
+	"hint_en", NULL
 };
 static const char *const field_keys[] = {
 	"label_ja", "label_en", "type", "width", "required", "carry", "autoskip", "default",
@@ -726,6 +727,8 @@ load_screen(const char *path, struct screen_def *sd, struct strlist *errs)
 	sd->label = nlabel ? label[0] : (sd->nkey ? sd->key[0] : 0);
 	free(label);
 	sd->confidential = ini_get_bool(ini, "screen", "confidential", 0, errs);
+	sd->hint[LANG_JA] = dup_or_null(ini_get(ini, "screen", "hint_ja"));
+	sd->hint[LANG_EN] = dup_or_null(ini_get(ini, "screen", "hint_en"));
 	size_t nfy;
 	size_t *fy = field_list(ini, "screen", "fy", sd, &nfy, errs);
 	sd->fy = nfy ? (int)fy[0] : -1;
@@ -792,8 +795,10 @@ free_screen(struct screen_def *sd)
 	free(sd->key);
 	free(sd->list);
 	free(sd->search);
-	for (int l = 0; l < LANG_COUNT; l++)
+	for (int l = 0; l < LANG_COUNT; l++) {
 		free(sd->title[l]);
+		free(sd->hint[l]);
+	}
 	free(sd->name);
 	free(sd->file);
 }

@@ -147,6 +147,7 @@ struct screen_def {
 	size_t label;               /* field naming a record elsewhere */
 	int fy;                     /* the fiscal-year field, or -1 */
 	bool confidential;          /* roles' `*` does not reach it (counseling notes) */
+	char *hint[LANG_COUNT];     /* a line under the title; {year:SEC.KEY} filled in, or NULL */
 	struct import_layout *imports;
 	size_t nimports;
 	struct check_def *checks;

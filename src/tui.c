@@ -76,6 +76,10 @@ tui_start(struct app *app, char **cause)
 	}
 	started = true;
 	atexit(tui_end);
+	/* A terminal that says its line is slow gets the lean display by itself. */
+	int speed = baudrate();
+	if (speed > 0 && speed < 19200)
+		app->lean = 1;
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_stop_signal;

@@ -379,6 +379,38 @@ claim_record(struct ui_form *uf, const char *key)
 	return true;
 }
 
+/* The screen's hint with each {year:SECTION.KEY} taken from the fiscal
+ * year the form holds (or the survey year). */
+static char *
+expand_hint(struct ui_form *uf, const char *hint)
+{
+	const struct schema *s = uf->app->schema;
+	int fy = uf->sd->fy >= 0 ? atoi(uf->values[uf->sd->fy]) : 0;
+	if (fy == 0)
+		fy = (int)s->settings.survey_year;
+	struct strbuf sb = SB_INIT;
+	for (const char *p = hint; *p;) {
+		const char *open = strstr(p, "{year:");
+		const char *close = open ? strchr(open, '}') : NULL;
+		if (close == NULL) {
+			sb_adds(&sb, p);
+			break;
+		}
+		sb_add(&sb, p, (size_t)(open - p));
+		char *ref = xstrndup(open + 6, (size_t)(close - open - 6));
+		char *dot = strchr(ref, '.');
+		const char *v = NULL;
+		if (dot) {
+			*dot = '\0';
+			v = schema_year_setting(s, fy, ref, dot + 1);
+		}
+		sb_adds(&sb, v ? v : "?");
+		free(ref);
+		p = close + 1;
+	}
+	return sb_detach(&sb);
+}
+
 static void
 draw_title(struct ui_form *uf)
 {
@@ -397,6 +429,16 @@ draw_title(struct ui_form *uf)
 	tui_title(app, left, right);
 	free(left);
 	free(right);
+	const char *hint = uf->sd->hint[app->lang];
+	if (hint) {
+		char *text = expand_hint(uf, hint);
+		move(1, 0);
+		clrtoeol();
+		attrset(tui_attr_dim());
+		tui_put(1, 1, COLS - 2, text);
+		attrset(A_NORMAL);
+		free(text);
+	}
 }
 
 static void
