@@ -444,7 +444,10 @@ era_parse_date(const char *in, enum lang lang, struct era_date *out, char **caus
 			d.d = eyear % 100;
 			eyear /= 10000;
 		} else {
-			if (n > 3)
+			/* Four digits: an era year past 999 (令和1000年 is 3018),
+			 * which era_format_long writes for the years up to 9999
+			 * and so must read back (found by tests/fuzz/fuzz_ftype.c). */
+			if (n > 4)
 				goto bad_format;
 			if (n == 0 && eyear != 1)
 				goto bad_format;
@@ -620,7 +623,9 @@ eat_fy_year(const char **p, enum lang lang, int *y, char **cause)
 	skip_spaces(p);
 	if (eat(p, "元"))
 		v = 1;
-	else if ((n = digits(p, &v)) < 1 || n > 3)
+	/* Up to four digits, as era_format_fy writes them: FY3018 is
+	 * 令和1000年度, "FY3018 (R1000)" (found by tests/fuzz/fuzz_ftype.c). */
+	else if ((n = digits(p, &v)) < 1 || n > 4)
 		return 1;
 	if (v < 1)
 		return fail(cause, L(lang, "%s0年はありません", "there is no year 0 of %s"),

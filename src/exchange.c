@@ -43,8 +43,8 @@
 /* Progress on a terminal                                             */
 
 /*
- * At most four updates a second, the first after a second, so a short run
- * stays quiet.  The caller decides whether ERR is a terminal.
+ * At most four updates a second, the first after half a second, so a
+ * short run stays quiet.  The caller decides whether ERR is a terminal.
  */
 struct progress {
 	bool on;
@@ -80,18 +80,22 @@ progress_tick(struct progress *p, long done, double frac)
 	if (!p->on || (p->tick++ & 63) != 0)
 		return;
 	double t = now_seconds();
-	if (t - p->start < 1.0 || t - p->last < 0.25)
+	if (t - p->start < 0.5 || t - p->last < 0.25)
 		return;
 	p->last = t;
 	const struct app *app = p->app;
-	fprintf(p->f, T(app, "\r%ld 件, %.0f 件/秒", "\r%ld rows, %.0f/s"), done,
+	/* One write: stderr is unbuffered, and a line in pieces flickers. */
+	struct strbuf sb = SB_INIT;
+	sb_addf(&sb, T(app, "\r%ld 件, %.0f 件/秒", "\r%ld rows, %.0f/s"), done,
 	    (double)done / (t - p->start));
 	if (frac > 0.0 && frac < 1.0) {
 		long left = (long)((t - p->start) * (1.0 - frac) / frac + 0.5);
-		fprintf(p->f, T(app, ", 残り %ld:%02ld", ", %ld:%02ld left"), left / 60, left % 60);
+		sb_addf(&sb, T(app, ", 残り %ld:%02ld", ", %ld:%02ld left"), left / 60, left % 60);
 	}
-	fputs("\033[K", p->f);
+	sb_adds(&sb, "\033[K");
+	fwrite(sb.s, 1, sb.len, p->f);
 	fflush(p->f);
+	sb_free(&sb);
 	p->shown = true;
 }
 
@@ -493,6 +497,7 @@ struct import {
 	const struct import_layout *layout;
 	struct column_map *map;     /* per field */
 	bool *filled;               /* per field: the file gives it (else default / kept) */
+	char **defaults;            /* per field not filled: its default now, or NULL */
 	int *rec_col;               /* per layout record line: its column */
 	int total_col;              /* the layout's total column, or -1 */
 	int reason_col;             /* a rejects file's reason column, or -1 */
@@ -658,6 +663,17 @@ map_header(struct import *im, long line, char **cells, size_t n)
 		}
 		im->filled[f] = im->map[f].nsrc > 0 || im->map[f].constant || every;
 	}
+	/* Once: `today` and conf: defaults do not change during a run. */
+	im->defaults = xcalloc(sd->nfields ? sd->nfields : 1, sizeof *im->defaults);
+	for (size_t f = 0; f < sd->nfields; f++) {
+		if (im->filled[f] || sd->fields[f].default_value == NULL)
+			continue;
+		im->defaults[f] = schema_default(app->schema, &sd->fields[f], app->today);
+		if (*im->defaults[f] == '\0') {
+			free(im->defaults[f]);
+			im->defaults[f] = NULL;
+		}
+	}
 	int rc = 0;
 	for (size_t f = 0; f < sd->nfields; f++) {
 		const struct field_def *fd = &sd->fields[f];
@@ -689,6 +705,16 @@ cell_for(const struct import *im, size_t f, char **cells, size_t n)
 	return m->nsrc > 0 ? "" : NULL;
 }
 
+/* Does the record line REC (may be NULL) set field F? */
+static bool
+sets_field(const struct import_record *rec, size_t f)
+{
+	for (size_t s = 0; rec && s < rec->nsets; s++)
+		if (rec->sets[s].field == f)
+			return true;
+	return false;
+}
+
 /*
  * The input for one record: the row's columns, then the record line's
  * settings (REC, may be NULL) with CELL for `$`, then for what the file
@@ -715,16 +741,13 @@ build_input(const struct import *im, char **cells, size_t n, const struct import
 		free(plain);
 	}
 	for (size_t f = 0; f < sd->nfields; f++) {
-		if (im->filled[f])
+		if (im->filled[f] || sets_field(rec, f))
 			continue;
 		const struct field_def *fd = &sd->fields[f];
-		if (old) {
+		if (old)
 			record_set(in, fd->id, record_get(old, fd->id));
-		} else if (*record_get(in, fd->id) == '\0') {
-			char *d = schema_default(im->app->schema, fd, im->app->today);
-			record_set(in, fd->id, d);
-			free(d);
-		}
+		else if (im->defaults[f])
+			record_set(in, fd->id, im->defaults[f]);
 	}
 	if (old)
 		in->version = old->version;
@@ -1041,18 +1064,13 @@ race_reason(const struct import *im, const char *key, uint32_t prev, uint32_t fo
 	return r;
 }
 
-struct precheck {
-	struct import *im;
-	char *error;
-};
-
-/* In one read transaction: each record still finds the version its row
- * was checked against (insert: no record). */
+/* A dry run's stand-in for the write, in one read transaction: each
+ * record still finds the version its row was checked against (insert: no
+ * record), as the guard would require. */
 static int
 precheck_txn(struct db_txn *txn, void *arg, char **cause)
 {
-	struct precheck *pc = arg;
-	struct import *im = pc->im;
+	struct import *im = arg;
 	struct batch *b = &im->b;
 	for (size_t i = 0; i < b->nrecs; i++) {
 		struct row *row = &b->rows[b->row_of[i]];
@@ -1111,24 +1129,45 @@ guard_hook(struct db_txn *txn, void *arg, const struct record *saved, char **cau
 	return 0;
 }
 
-/* Save the batch records IDX[0..M) in one transaction: 0, GUARD_TRIPPED,
- * or -1 with *cause. */
+/*
+ * Save the batch records IDX[0..M) in one transaction: 0, GUARD_TRIPPED,
+ * or -1 with *cause.  Without UPSERT a record whose key is taken is
+ * skipped and its row rejected, which keeps rows whole only when each
+ * has one record; with it, whether a record may be there is the guard's
+ * to decide.
+ */
 static int
-save_records(struct import *im, const size_t *idx, size_t m, struct guard *g, char **cause)
+save_records(struct import *im, const size_t *idx, size_t m, bool upsert, struct guard *g,
+    char **cause)
 {
+	struct batch *b = &im->b;
 	struct record **recs = xcalloc(m ? m : 1, sizeof *recs);
 	int *results = xcalloc(m ? m : 1, sizeof *results);
 	for (size_t i = 0; i < m; i++)
-		recs[i] = im->b.recs[idx[i]];
+		recs[i] = b->recs[idx[i]];
 	g->idx = idx;
 	g->m = m;
 	g->next = 0;
-	/* Upsert: whether a record may be there is the guard's to decide. */
-	int rc = store_save_batch_ex(im->app->db, im->sd, recs, m, true, results, guard_hook, g,
+	int rc = store_save_batch_ex(im->app->db, im->sd, recs, m, upsert, results, guard_hook, g,
 	    cause);
+	for (size_t i = 0; rc == 0 && i < m; i++)
+		if (results[i] == STORE_EXISTS)
+			b->rows[b->row_of[idx[i]]].reason = race_reason(im, b->keys[idx[i]], 0, 1);
 	free(recs);
 	free(results);
 	return rc;
+}
+
+/* May the rows of IDX[0..M) be saved without upsert (see save_records)? */
+static bool
+needs_upsert(const struct import *im, const size_t *idx, size_t m)
+{
+	if (im->o->mode != IMPORT_INSERT)
+		return true;
+	for (size_t i = 0; i < m; i++)
+		if (im->b.rows[im->b.row_of[idx[i]]].nrecs > 1)
+			return true;
+	return false;
 }
 
 /* Store the rows of the batch not rejected; mark each stored or rejected. */
@@ -1143,7 +1182,7 @@ write_batch(struct import *im)
 		if (b->rows[b->row_of[i]].reason == NULL)
 			idx[m++] = i;
 	char *why = NULL;
-	int rc = m ? save_records(im, idx, m, &g, &why) : 0;
+	int rc = m ? save_records(im, idx, m, needs_upsert(im, idx, m), &g, &why) : 0;
 	free(why);
 	why = NULL;
 	if (rc == 0) {
@@ -1163,9 +1202,10 @@ write_batch(struct import *im)
 		m = 0;
 		for (size_t i = row->first; i < row->first + row->nrecs; i++)
 			idx[m++] = i;
-		rc = save_records(im, idx, m, &g, &why);
+		rc = save_records(im, idx, m, needs_upsert(im, idx, m), &g, &why);
 		if (rc == 0) {
-			row->stored = any = true;
+			row->stored = row->reason == NULL;
+			any = true;
 			failures = 0;
 		} else if (rc == GUARD_TRIPPED) {
 			row->reason = race_reason(im, b->keys[g.tripped], b->prev[g.tripped], g.found);
@@ -1177,13 +1217,6 @@ write_batch(struct import *im)
 		}
 		free(why);
 		why = NULL;
-	}
-	if (im->fatal) {
-		/* Reported as rejected, so they land in the rejects file. */
-		for (size_t r = 0; r < b->nrows; r++)
-			if (!b->rows[r].stored && b->rows[r].reason == NULL)
-				b->rows[r].reason = xstrdup(T(app, "保存されていません (データベースのエラー)",
-				    "not stored (database error)"));
 	}
 	free(idx);
 }
@@ -1294,19 +1327,25 @@ flush(struct import *im)
 	struct batch *b = &im->b;
 	if (b->nrows == 0)
 		return;
-	if (b->nrecs > 0 && !im->fatal) {
-		struct precheck pc = { im, NULL };
+	if (b->nrecs > 0 && !im->fatal && !im->o->dry_run) {
+		write_batch(im);
+	} else if (b->nrecs > 0 && !im->fatal) {
 		char *why = NULL;
-		if (db_read(im->app->db, precheck_txn, &pc, &why) != 0) {
+		if (db_read(im->app->db, precheck_txn, im, &why) != 0) {
 			say(im, 0, "%s: %s", T(im->app, "読めません", "cannot read"), why);
 			free(why);
 			im->fatal = true;
-		} else if (im->o->dry_run) {
-			for (size_t r = 0; r < b->nrows; r++)
-				b->rows[r].stored = b->rows[r].reason == NULL && b->rows[r].nrecs > 0;
-		} else {
-			write_batch(im);
 		}
+		for (size_t r = 0; r < b->nrows; r++)
+			b->rows[r].stored = b->rows[r].reason == NULL && b->rows[r].nrecs > 0 &&
+			    !im->fatal;
+	}
+	if (im->fatal) {
+		/* Reported as rejected, so they land in the rejects file. */
+		for (size_t r = 0; r < b->nrows; r++)
+			if (!b->rows[r].stored && b->rows[r].reason == NULL)
+				b->rows[r].reason = xstrdup(T(im->app, "保存されていません (データベースのエラー)",
+				    "not stored (database error)"));
 	}
 	emit_batch(im);
 }
@@ -1319,6 +1358,9 @@ import_free(struct import *im)
 	free(im->header);
 	free(im->map);
 	free(im->filled);
+	for (size_t f = 0; im->defaults && f < im->sd->nfields; f++)
+		free(im->defaults[f]);
+	free(im->defaults);
 	free(im->rec_col);
 	free(im->read);
 	free(im->rejects_path);

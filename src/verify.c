@@ -49,6 +49,8 @@ struct verify {
 	FILE *err;
 	long problems;
 	long records, index_entries, audit_entries;
+	const char *table;      /* of record_tables, being read */
+	long other_entries;     /* read of it so far */
 
 	/* The screen being checked. */
 	const struct screen_def *sd;
@@ -212,8 +214,11 @@ static void
 match_index(struct verify *v)
 {
 	struct entries *a = &v->actual, *e = &v->expected;
-	qsort(a->v, a->n, sizeof *a->v, entry_cmp);
-	qsort(e->v, e->n, sizeof *e->v, entry_cmp);
+	/* (qsort's array must not be NULL, even when empty.) */
+	if (a->n > 1)
+		qsort(a->v, a->n, sizeof *a->v, entry_cmp);
+	if (e->n > 1)
+		qsort(e->v, e->n, sizeof *e->v, entry_cmp);
 	size_t i = 0;
 	for (size_t j = 0; j < e->n; j++) {
 		struct ientry *want = &e->v[j];
@@ -245,18 +250,24 @@ match_index(struct verify *v)
 	}
 }
 
+/* The tables beside the screens' whose values are records too: the audit
+ * trail (audit.h), drafts and leases (draft.h). */
+static const char *const record_tables[] = { "audit", "draft", "lease" };
+
 static int
-audit_cb(void *arg, const void *key, size_t klen, const void *val, size_t vlen)
+other_cb(void *arg, const void *key, size_t klen, const void *val, size_t vlen)
 {
 	struct verify *v = arg;
 	(void)key;
 	(void)klen;
-	v->audit_entries++;
+	long n = ++v->other_entries;
+	if (strcmp(v->table, "audit") == 0)
+		v->audit_entries++;
 	struct record *r;
 	char *why = NULL;
 	if (record_decode(val, vlen, &r, &why) != 0) {
-		problem(v, "audit", NULL, L(v, "%ld 件目が復号できません: %s",
-		    "entry %ld does not decode: %s"), v->audit_entries, why);
+		problem(v, v->table, NULL, L(v, "%ld 件目が復号できません: %s",
+		    "entry %ld does not decode: %s"), n, why);
 		free(why);
 		return 0;
 	}
@@ -287,16 +298,24 @@ verify_txn(struct db_txn *txn, void *arg, char **cause)
 		if (rc != 0)
 			return -1;
 	}
-	/* The audit trail's table (audit.h): its entries are records too. */
-	return db_scan(txn, "audit", NULL, 0, false, audit_cb, v, cause);
+	for (size_t t = 0; t < sizeof record_tables / sizeof record_tables[0]; t++) {
+		v->table = record_tables[t];
+		v->other_entries = 0;
+		if (db_scan(txn, v->table, NULL, 0, false, other_cb, v, cause) != 0)
+			return -1;
+	}
+	return 0;
 }
 
 int
 verify_database(const struct schema *schema, const char *dir, enum lang lang, FILE *out,
     FILE *err)
 {
-	struct verify v = { schema, dir, lang, err, 0, 0, 0, 0, NULL, NULL, NULL, { 0 }, { 0 }, NULL,
-		0, 0 };
+	struct verify v = { 0 };
+	v.schema = schema;
+	v.dir = dir;
+	v.lang = lang;
+	v.err = err;
 	char *data = xasprintf("%s/data.mdb", dir);
 	struct stat st;
 	int rc = 2;

@@ -6,8 +6,8 @@
  * sits under the key its key fields give; every index entry ("idx:SCREEN":
  * field byte + folded value + NUL + record key, store.h) names a search
  * field and points at an existing record whose value it indexes; every
- * record has the index entries its search fields need; every audit entry
- * decodes.
+ * record has the index entries its search fields need; every entry of
+ * the audit trail, the drafts and the leases decodes.
  */
 #ifndef LGOTP_VERIFY_H
 #define LGOTP_VERIFY_H
