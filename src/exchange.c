@@ -24,6 +24,7 @@
 #include <unistr.h>
 
 #include "effects.h"
+#include "roles.h"
 #include "store.h"
 #include "text.h"
 #include "util.h"
@@ -829,6 +830,13 @@ check_record(struct import *im, char **cells, size_t n, const struct import_reco
 		free(gwhy);
 		free(k);
 	}
+	/* A role with a scope changes only its own records, and makes none outside. */
+	if (rc == 0 && (!access_in_scope(app->access, sd, *out) ||
+	    (old && !access_in_scope(app->access, sd, old)))) {
+		why = xstrdup(T(app, "あなたの担当範囲外のレコードです", "outside what your role may change"));
+		bad = -1;
+		rc = -1;
+	}
 	record_free(old);
 	record_free(in);
 	if (rc != 0) {
@@ -1542,6 +1550,8 @@ export_one(void *arg, struct record *r)
 	struct export_state *es = arg;
 	const struct screen_def *sd = es->sd;
 	es->done++;
+	if (!access_in_scope(es->app->access, sd, r))
+		return 0;               /* not this role's to see */
 	progress_tick(&es->pg, es->done, es->total ? (double)es->done / (double)es->total : -1);
 	for (size_t i = 0; i < es->o->nfilters; i++)
 		if (strcmp(record_get(r, sd->fields[es->o->filters[i].field].id),

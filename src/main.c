@@ -18,7 +18,10 @@
 #include "csv.h"
 #include "db.h"
 #include "exchange.h"
+#include "audit.h"
 #include "report.h"
+#include "report_crosstab.h"
+#include "roles.h"
 #include "schema.h"
 #include "tui.h"
 #include "ui.h"
@@ -43,6 +46,8 @@ struct options {
 	const char *screen;
 	const char *mode;
 	const char *fy;
+	const char *user;
+	const char *since;
 	const char *const *where;   /* --where FIELD=VALUE, repeatable */
 	size_t nwhere;
 	int dry_run;
@@ -60,6 +65,7 @@ usage(FILE *f)
 	      "       lgotp [OPTIONS] check                validate screens/ and conf/\n"
 	      "       lgotp [OPTIONS] backup DIR           consistent, compacted copy of the database\n"
 	      "       lgotp [OPTIONS] verify DIR           check a copy: every record and index entry\n"
+	      "       lgotp [OPTIONS] audit [NAME [KEY]]   the audit trail as CSV (--user, --since)\n"
 	      "       lgotp --help | --version\n"
 	      "options:\n"
 	      "  --db DIR           the database directory (or LGOTP_DB, or conf [database] dir)\n"
@@ -78,6 +84,8 @@ usage(FILE *f)
 	      "                     export: only records whose FIELD is VALUE (repeatable: all)\n"
 	      "  --fy YEAR          report, export: the fiscal year (2025, R7; a report's default:\n"
 	      "                     the survey year)\n"
+	      "  --user USER        audit: only this Unix user's changes\n"
+	      "  --since DATE       audit: only changes from this day (YYYY-MM-DD, UTC) on\n"
 	      "  --lean             no colour (for slow links)\n"
 	      "exit status: 0 done; 1 some data rejected (each row reported on stderr, and by\n"
 	      "import in FILE.rejects.csv); 2 bad usage or configuration\n", f);
@@ -183,6 +191,16 @@ encoding_arg(const struct options *o, enum csv_encoding *enc)
 	return 0;
 }
 
+/* A refusal for what this user's roles do not allow (conf/roles.ini). */
+static int
+refuse(struct app *app, const char *what, const char *screen)
+{
+	fprintf(stderr, "lgotp: %s: %s%s%s\n", audit_user(), what, screen ? " " : "", screen ? screen : "");
+	fprintf(stderr, "lgotp: %s\n", T(app, "権限は conf/roles.ini で決まります: 管理者に相談してください",
+	    "rights come from conf/roles.ini: ask an administrator"));
+	return 2;
+}
+
 static int
 cmd_import(struct app *app, const struct options *o, char **argv, int argc)
 {
@@ -193,6 +211,8 @@ cmd_import(struct app *app, const struct options *o, char **argv, int argc)
 	const struct screen_def *sd = screen_arg(app, argv[0]);
 	if (sd == NULL)
 		return 2;
+	if (access_level(app->access, sd) < ACCESS_EDIT)
+		return refuse(app, T(app, "取り込む権限がありません:", "may not import into"), sd->name);
 	struct import_opts io = { CSV_AUTO, IMPORT_INSERT, o->dry_run != 0, isatty(2) != 0 };
 	if (encoding_arg(o, &io.encoding) != 0)
 		return 2;
@@ -238,6 +258,8 @@ cmd_export(struct app *app, const struct options *o, char **argv, int argc)
 	const struct screen_def *sd = screen_arg(app, argv[0]);
 	if (sd == NULL)
 		return 2;
+	if (!access_export(app->access, sd))
+		return refuse(app, T(app, "書き出す権限がありません:", "may not export"), sd->name);
 	/* Labels only when asked: the default header is the field ids, which
 	 * SPEC promises for round trips whatever the configured language. */
 	struct export_opts eo = { CSV_UTF8_BOM, o->lang ? (int)app->lang : -1, NULL, 0,
@@ -306,6 +328,8 @@ cmd_report(struct app *app, const struct options *o, char **argv, int argc)
 		    argv[0], T(app, "レポート:", "reports:"), report_names(app->schema));
 		return 2;
 	}
+	if (!access_reports(app->access))
+		return refuse(app, T(app, "レポートを作る権限がありません:", "may not run report"), rd->name);
 	struct report_opts ro = { 0 };
 	if (o->fy) {
 		struct field_def fyf = { .id = "fy", .label = { "年度", "fiscal year" },
@@ -414,10 +438,103 @@ options_fit(const struct options *o, const char *cmd)
 		bad = "--where: export";
 	else if (o->fy && !export && !report)
 		bad = "--fy: export, report";
+	else if ((o->user || o->since) && !(cmd && strcmp(cmd, "audit") == 0))
+		bad = "--user, --since: audit";
 	if (bad == NULL)
 		return 0;
 	fprintf(stderr, "lgotp: %s\n", bad);
 	return -1;
+}
+
+struct audit_out {
+	struct app *app;
+	struct csv_writer *w;
+	long rows;
+};
+
+static int
+audit_row(void *arg, const struct audit_entry *e)
+{
+	struct audit_out *ao = arg;
+	const struct screen_def *sd = schema_screen(ao->app->schema, e->screen);
+	/* What a role may not read, its history does not show either. */
+	if (sd && access_level(ao->app->access, sd) < ACCESS_READ)
+		return 0;
+	const struct record *r = e->rec;
+	bool any = false;
+	for (size_t i = 0; i < r->n; i++) {
+		const char *id = r->ids[i];
+		if (strncmp(id, "a.", 2) != 0 && strncmp(id, "b.", 2) != 0)
+			continue;
+		char *other = xasprintf("%c.%s", id[0] == 'a' ? 'b' : 'a', id + 2);
+		bool paired = false;
+		for (size_t k = 0; k < r->n; k++)
+			paired |= strcmp(r->ids[k], other) == 0;
+		free(other);
+		if (id[0] == 'b' && paired)
+			continue;       /* written with its "after" */
+		char *bid = xasprintf("b.%s", id + 2);
+		const char *before = id[0] == 'a' ? record_get(r, bid) : r->vals[i];
+		const char *after = id[0] == 'a' ? r->vals[i] : "";
+		const char *row[] = { e->time, e->user, e->screen, e->key, e->op, id + 2, before, after };
+		csv_write(ao->w, row, 8, true, NULL);
+		free(bid);
+		any = true;
+		ao->rows++;
+	}
+	if (!any) {
+		const char *row[] = { e->time, e->user, e->screen, e->key, e->op, "", "", "" };
+		csv_write(ao->w, row, 8, true, NULL);
+		ao->rows++;
+	}
+	return 0;
+}
+
+/* lgotp audit [--user U] [--since DATE] [NAME [KEY]]: the trail as CSV. */
+static int
+cmd_audit(struct app *app, const struct options *o, char **argv, int argc)
+{
+	if (argc > 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (argc >= 1 && screen_arg(app, argv[0]) == NULL)
+		return 2;
+	if (!access_reports(app->access))
+		return refuse(app, T(app, "監査記録を見る権限がありません", "may not read the audit trail"), NULL);
+	enum csv_encoding enc = CSV_UTF8_BOM;
+	if (encoding_arg(o, &enc) != 0)
+		return 2;
+	if (open_db(app, o) != 0)
+		return 2;
+	/* A key is written as shown: "2025 / 011002" or "2025/011002" both work. */
+	char *key = NULL;
+	if (argc == 2) {
+		struct strbuf sb = SB_INIT;
+		struct strlist parts = { 0 };
+		split_trim(argv[1], '/', &parts);
+		for (size_t i = 0; i < parts.n; i++) {
+			if (i)
+				sb_addc(&sb, '\x1f');
+			sb_adds(&sb, parts.v[i]);
+		}
+		strlist_free(&parts);
+		key = sb_detach(&sb);
+	}
+	struct audit_filter f = { o->user, o->since, argc >= 1 ? argv[0] : NULL, key };
+	struct audit_out ao = { app, csv_writer_new(stdout, enc), 0 };
+	const char *head[] = { "time", "user", "screen", "key", "change", "field", "before", "after" };
+	csv_write(ao.w, head, 8, false, NULL);
+	char *why = NULL;
+	int rc = audit_each(app->db, &f, audit_row, &ao, &why);
+	csv_writer_free(ao.w);
+	free(key);
+	if (rc != 0) {
+		fprintf(stderr, "lgotp: audit: %s\n", why);
+		free(why);
+		return 2;
+	}
+	return fflush(stdout) == 0 ? 0 : 2;
 }
 
 static int
@@ -426,6 +543,9 @@ run_tui(struct app *app, const struct options *o)
 	const struct screen_def *sd = NULL;
 	if (o->screen && (sd = screen_arg(app, o->screen)) == NULL)
 		return 2;
+	if (sd && access_level(app->access, sd) < ACCESS_EDIT)
+		return refuse(app, T(app, "この画面に入力する権限がありません:", "may not enter records on"),
+		    sd->name);
 	if (open_db(app, o) != 0)
 		return 2;
 	char *why = NULL;
@@ -460,6 +580,8 @@ main(int argc, char **argv)
 		{ "fy", required_argument, NULL, 'y' },
 		{ "where", required_argument, NULL, 'w' },
 		{ "dry-run", no_argument, NULL, 'n' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "since", required_argument, NULL, 'Z' },
 		{ "lean", no_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -485,6 +607,8 @@ main(int argc, char **argv)
 			where[o.nwhere++] = optarg;
 			break;
 		case 'n': o.dry_run = 1; break;
+		case 'u': o.user = optarg; break;
+		case 'Z': o.since = optarg; break;
 		case 'L': o.lean = 1; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("lgotp %s\n", LGOTP_VERSION); return 0;
@@ -496,8 +620,24 @@ main(int argc, char **argv)
 		return 2;
 	}
 	const char *cmd = optind < argc ? argv[optind] : NULL;
-	char **args = argv + optind + 1;
-	int nargs = cmd ? argc - optind - 1 : 0;
+	/* `lgotp audit [--user U] [--since DATE] [NAME [KEY]]`: its options come
+	 * after the command (elsewhere options stop at it, so a FILE may start
+	 * with '-'). */
+	if (cmd && strcmp(cmd, "audit") == 0) {
+		optind++;
+		while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
+			if (c == 'u')
+				o.user = optarg;
+			else if (c == 'Z')
+				o.since = optarg;
+			else {
+				usage(stderr);
+				return 2;
+			}
+		}
+	}
+	char **args = argv + optind + (cmd && strcmp(cmd, "audit") == 0 ? 0 : 1);
+	int nargs = cmd ? argc - optind - (cmd && strcmp(cmd, "audit") == 0 ? 0 : 1) : 0;
 	if (options_fit(&o, cmd) != 0) {
 		usage(stderr);
 		return 2;
@@ -524,12 +664,31 @@ main(int argc, char **argv)
 	app.today = today_iso();
 	app.env.today = app.today;
 	validate_ctx_init(&app.ctx, &app.env, app.lang);
+	/* Who is asking: the Unix user, never a name given on the command line.
+	 * `check` reads only the files, so it needs no role. */
+	if (cmd == NULL || strcmp(cmd, "check") != 0) {
+		app.access = access_for_self(app.schema->roles, app.schema);
+		if (app.access == NULL) {
+			fprintf(stderr, T(&app, "lgotp: %s には conf/roles.ini で役割がありません: 管理者に追加を依頼してください\n",
+			    "lgotp: %s has no role in conf/roles.ini: ask an administrator to add you\n"),
+			    audit_user());
+			schema_free(app.schema);
+			return 2;
+		}
+	}
 
 	int rc;
 	if (cmd == NULL)
 		rc = run_tui(&app, &o);
 	else if (strcmp(cmd, "check") == 0) {
 		rc = nargs == 0 ? 0 : 2;
+		struct strlist cerrs = { 0 };
+		if (rc == 0 && report_crosstab_check(app.schema, &cerrs) != 0) {
+			for (size_t i = 0; i < cerrs.n; i++)
+				fprintf(stderr, "%s\n", cerrs.v[i]);
+			rc = 2;
+		}
+		strlist_free(&cerrs);
 		if (rc == 0)
 			printf("%s: %zu %s\n", app.schema->settings.conf_path, app.schema->nscreens,
 			    T(&app, "画面、問題なし", "screens, no problems"));
@@ -545,6 +704,8 @@ main(int argc, char **argv)
 		rc = cmd_verify(&app, args, nargs);
 	else if (strcmp(cmd, "report") == 0)
 		rc = cmd_report(&app, &o, args, nargs);
+	else if (strcmp(cmd, "audit") == 0)
+		rc = cmd_audit(&app, &o, args, nargs);
 	else {
 		fprintf(stderr, "lgotp: %s '%s'\n", T(&app, "不明なコマンド", "unknown command"), cmd);
 		usage(stderr);
@@ -552,6 +713,7 @@ main(int argc, char **argv)
 	}
 	if (app.db)
 		db_close(app.db);
+	access_free(app.access);
 	schema_free(app.schema);
 	free(app.today);
 	return rc;
