@@ -147,10 +147,12 @@ fuzz: deps $(FUZZ_BIN)
 			tests/fuzz/seeds/$$n 2>&1 | tail -3 || exit 1; done
 
 install: lgotp
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/screens $(DESTDIR)$(SHAREDIR)/conf $(DESTDIR)$(MANDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/screens $(DESTDIR)$(SHAREDIR)/conf/years \
+		$(DESTDIR)$(MANDIR)
 	install -m 755 lgotp $(DESTDIR)$(BINDIR)/lgotp
 	install -m 644 screens/*.ini $(DESTDIR)$(SHAREDIR)/screens/
 	install -m 644 conf/*.ini $(DESTDIR)$(SHAREDIR)/conf/
+	install -m 644 conf/years/*.ini $(DESTDIR)$(SHAREDIR)/conf/years/
 	install -m 644 src/lgotp.1 $(DESTDIR)$(MANDIR)/lgotp.1
 
 uninstall:
