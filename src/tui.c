@@ -105,6 +105,27 @@ tui_start(struct app *app, char **cause)
 	return 0;
 }
 
+static void
+drop_escape_sequence(void)
+{
+	wint_t ch;
+	wtimeout(stdscr, 0);
+	int rc = wget_wch(stdscr, &ch);
+	if (rc == OK && (ch == '[' || ch == 'O')) {
+		bool csi = ch == '[';
+		/* CSI: parameters and intermediates up to a final byte @ to ~;
+		 * SS3: one more byte. */
+		while ((rc = wget_wch(stdscr, &ch)) == OK)
+			if (!csi || (ch >= 0x40 && ch <= 0x7e))
+				break;
+	} else if (rc == OK) {
+		unget_wch((wchar_t)ch);     /* Esc then a real key: keep the key */
+	} else if (rc == KEY_CODE_YES) {
+		ungetch((int)ch);
+	}
+	wtimeout(stdscr, 500);
+}
+
 int
 tui_getkey(struct tui_key *key)
 {
@@ -114,6 +135,14 @@ tui_getkey(struct tui_key *key)
 			return -1;
 		errno = 0;
 		int rc = wget_wch(stdscr, &key->ch);
+		if (rc == OK && key->ch == 27) {
+			/* An escape sequence ncurses does not know (a key this terminal
+			 * sends that terminfo does not list): drop all of it, rather
+			 * than let "[1;5X" arrive as typed text.  Its bytes came with the
+			 * Esc, so they are read without waiting. */
+			drop_escape_sequence();
+			continue;
+		}
 		if (rc != ERR) {
 			key->type = rc;
 			return 0;
