@@ -105,7 +105,7 @@ test_three_records(void **state)
 	struct recorded rc = { 0 };
 
 	/* The cursor starts on the body code: the fiscal year has its default. */
-	assert_true(vt_has_text(vt, "2025"));
+	assert_int_equal(vt_wait_text(vt, "2025", -1), 0);
 
 	/* 1: 011002 shows 札幌市; intent autoskips; Japanese department. */
 	type_counted(vt, "011002", &rc);

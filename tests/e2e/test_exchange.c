@@ -953,8 +953,8 @@ test_progress_only_on_terminal(void **state)
 	struct vt *vt = vt_spawn(24, 100, (char *const *)argv, NULL);
 	assert_non_null(vt);
 	assert_int_equal(vt_wait_text(vt, "/s", 60000), 0);
-	assert_true(vt_has_text(vt, " rows, "));
-	assert_true(vt_has_text(vt, " left"));
+	assert_int_equal(vt_wait_text(vt, " rows, ", -1), 0);
+	assert_int_equal(vt_wait_text(vt, " left", -1), 0);
 	int status = -1;
 	assert_int_equal(vt_wait_exit(vt, 60000, &status), 0);
 	vt_free(vt);

@@ -159,7 +159,7 @@ test_office_role_every_path(void **state)
 	vt_type(vt, "2");
 	assert_int_equal(vt_wait_text(vt, "検索:", -1), 0);
 	vt_settle(vt, -1, -1);
-	assert_true(vt_has_text(vt, "LEE Jiho"));
+	assert_int_equal(vt_wait_text(vt, "LEE Jiho", -1), 0);
 	assert_false(vt_has_text(vt, "WANG Fang"));
 	assert_false(vt_has_text(vt, "CHEN Yulan"));
 	vt_ctrl(vt, 'q');

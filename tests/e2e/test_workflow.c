@@ -100,7 +100,7 @@ test_survey3_warns_after_intent_4(void **state)
 	keys(vt, "国際課");
 	keys(vt, "\023");                /* Ctrl-S */
 	assert_int_equal(vt_wait_text(vt, "(y/n)", -1), 0);
-	assert_true(vt_has_text(vt, "様式3は様式1で"));
+	assert_int_equal(vt_wait_text(vt, "様式3は様式1で", -1), 0);
 	int per_record = keystrokes;
 	/* No: nothing saved, the form keeps what was typed. */
 	vt_type(vt, "n");
@@ -140,11 +140,11 @@ test_status_board_counts(void **state)
 	assert_int_equal(vt_wait_text(vt, "提出状況", -1), 0);
 	/* 18 demo bodies; three answered 様式1 on time in autumn 2024. */
 	assert_int_equal(vt_wait_text(vt, "様式1 利用意向: 受付 3 遅延 15", -1), 0);
-	assert_true(vt_has_text(vt, "様式2 受入計画: 遅延 18"));
+	assert_int_equal(vt_wait_text(vt, "様式2 受入計画: 遅延 18", -1), 0);
 	/* Typing filters: only Sapporo's row. */
 	vt_type(vt, "札幌");
 	assert_int_equal(vt_wait_text(vt, "1/1 行", -1), 0);
-	assert_true(vt_has_text(vt, "2024-10-01"));
+	assert_int_equal(vt_wait_text(vt, "2024-10-01", -1), 0);
 	vt_ctrl(vt, 'q');
 	assert_int_equal(vt_wait_text(vt, "業務デスク", -1), 0);
 	vt_ctrl(vt, 'q');
@@ -201,7 +201,7 @@ test_trainee_through_every_status(void **state)
 		char *entry = xasprintf("%s %s", path[i], today);
 		assert_int_equal(vt_wait_text(vt, entry, -1), 0);
 		free(entry);
-		assert_true(vt_has_text(vt, "更新しました"));
+		assert_int_equal(vt_wait_text(vt, "更新しました", -1), 0);
 	}
 	/* Going back is refused with a message. */
 	vt_ctrl(vt, 'u');
