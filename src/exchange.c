@@ -1415,6 +1415,7 @@ exchange_import(struct app *app, const struct screen_def *sd, const char *path,
 	im.rejects_on = !opts->dry_run && !is_stdin;
 	im.rejects_path = xasprintf("%s.rejects.csv", path);
 	progress_start(&im.pg, opts->progress, err, app);
+	validate_cache_start(&app->env);
 	int rc = 2;
 	char *why = NULL;
 	char **cells;
@@ -1483,6 +1484,7 @@ exchange_import(struct app *app, const struct screen_def *sd, const char *path,
 	rejects_finish(&im);
 	rc = im.fatal ? 2 : st->rejected > 0 || im.unknown > 0 ? 1 : 0;
 out:
+	validate_cache_end(&app->env);
 	free(why);
 	progress_clear(&im.pg);
 	import_free(&im);

@@ -18,8 +18,13 @@
 #include "tui.h"
 #include "util.h"
 
-/* Search results held at most; a narrower query finds the rest. */
-#define LIST_MAX 500
+/*
+ * Records fetched per search: a few pages, more as the operator scrolls
+ * towards the end of what was fetched (every key re-runs the search, so
+ * fetching hundreds each time costs what the operator never sees).  At
+ * most LIST_MAX in all; a narrower query finds the rest.
+ */
+#define LIST_MAX 5000
 
 struct ui_list {
 	struct app *app;
@@ -30,7 +35,8 @@ struct ui_list {
 	size_t n;
 	size_t sel;                 /* selected row in recs */
 	size_t top;                 /* first row shown */
-	bool more;                  /* there were more than LIST_MAX */
+	bool more;                  /* there were more than fetched */
+	size_t limit;               /* how many to fetch */
 	bool fixed;                 /* a given list (ranked candidates): no search */
 	const char *title;          /* NULL: the screen's title and mode */
 	int *colw;                  /* width of each list column */
@@ -160,15 +166,13 @@ draw_all(struct ui_list *ul)
 }
 
 static void
-run_search(struct ui_list *ul)
+fetch(struct ui_list *ul)
 {
-	if (ul->fixed)
-		return;
 	store_free_list(ul->recs, ul->n);
 	ul->recs = NULL;
 	ul->n = 0;
 	char *why = NULL;
-	if (store_search(ul->app->db, ul->sd, ul->query.s ? ul->query.s : "", LIST_MAX + 1,
+	if (store_search(ul->app->db, ul->sd, ul->query.s ? ul->query.s : "", ul->limit + 1,
 	    &ul->recs, &ul->n, &why) != 0) {
 		tui_status(ul->app, true, "%s", why);
 		free(why);
@@ -183,10 +187,35 @@ run_search(struct ui_list *ul)
 			record_free(ul->recs[i]);
 	}
 	ul->n = kept;
-	ul->more = ul->n > LIST_MAX;
+	ul->more = ul->n > ul->limit;
 	if (ul->more)
 		record_free(ul->recs[--ul->n]);
+}
+
+/* A new query: the first pages of what it finds. */
+static void
+run_search(struct ui_list *ul)
+{
+	if (ul->fixed)
+		return;
+	ul->limit = 2 * (size_t)(list_rows() > 0 ? list_rows() : 20);
+	fetch(ul);
 	ul->sel = ul->top = 0;
+}
+
+/* Scrolling towards the end of what was fetched: fetch more, same place. */
+static void
+fetch_more(struct ui_list *ul, size_t want)
+{
+	if (ul->fixed || !ul->more || want < ul->n || ul->limit >= LIST_MAX)
+		return;
+	while (ul->limit < want + (size_t)list_rows() && ul->limit < LIST_MAX)
+		ul->limit *= 2;
+	if (ul->limit > LIST_MAX)
+		ul->limit = LIST_MAX;
+	fetch(ul);
+	if (ul->sel >= ul->n)
+		ul->sel = ul->n ? ul->n - 1 : 0;
 }
 
 /* Remove the last character of the query (a whole UTF-8 sequence). */
@@ -311,6 +340,7 @@ list_loop(struct ui_list *ul_)
 		case ACT_QUIT:
 			goto out;
 		case ACT_NEXT:
+			fetch_more(&ul, ul.sel + 1);
 			if (ul.sel + 1 < ul.n)
 				ul.sel++;
 			draw_list(&ul);
@@ -321,6 +351,7 @@ list_loop(struct ui_list *ul_)
 			draw_list(&ul);
 			break;
 		case ACT_PGDN:
+			fetch_more(&ul, ul.sel + page);
 			ul.sel = ul.sel + page < ul.n ? ul.sel + page : (ul.n ? ul.n - 1 : 0);
 			draw_list(&ul);
 			break;
@@ -333,6 +364,7 @@ list_loop(struct ui_list *ul_)
 			draw_list(&ul);
 			break;
 		case ACT_END:
+			fetch_more(&ul, LIST_MAX);
 			ul.sel = ul.n ? ul.n - 1 : 0;
 			draw_list(&ul);
 			break;

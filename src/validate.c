@@ -16,6 +16,85 @@ env_of(const struct ftype_ctx *ctx)
 	return ctx->lookup ? ctx->lookup_arg : NULL;
 }
 
+/* An open-addressing table of "screen RS key RS field" → value or none
+ * (RS, 0x1E, is in no screen name, field id or record key). */
+struct lookup_cache {
+	char **keys;
+	char **vals;            /* NULL: looked up, not there */
+	size_t cap, n;
+};
+
+static size_t
+hash_str(const char *s, size_t n)
+{
+	size_t h = 1469598103934665603u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211u;
+	return h;
+}
+
+void
+validate_cache_start(struct lookup_env *env)
+{
+	struct lookup_cache *c = xcalloc(1, sizeof *c);
+	c->cap = 4096;
+	c->keys = xcalloc(c->cap, sizeof *c->keys);
+	c->vals = xcalloc(c->cap, sizeof *c->vals);
+	env->cache = c;
+}
+
+void
+validate_cache_end(struct lookup_env *env)
+{
+	struct lookup_cache *c = env->cache;
+	if (c == NULL)
+		return;
+	for (size_t i = 0; i < c->cap; i++) {
+		free(c->keys[i]);
+		free(c->vals[i]);
+	}
+	free(c->keys);
+	free(c->vals);
+	free(c);
+	env->cache = NULL;
+}
+
+/* The slot for KEY: where it is, or the empty one it would take. */
+static size_t
+cache_slot(const struct lookup_cache *c, const char *key)
+{
+	size_t i = hash_str(key, strlen(key)) & (c->cap - 1);
+	while (c->keys[i] && strcmp(c->keys[i], key) != 0)
+		i = (i + 1) & (c->cap - 1);
+	return i;
+}
+
+static void
+cache_put(struct lookup_cache *c, const char *key, const char *val)
+{
+	if (c->n * 2 >= c->cap) {
+		struct lookup_cache big = { xcalloc(c->cap * 2, sizeof *big.keys),
+			xcalloc(c->cap * 2, sizeof *big.vals), c->cap * 2, c->n };
+		for (size_t i = 0; i < c->cap; i++) {
+			if (c->keys[i] == NULL)
+				continue;
+			size_t j = cache_slot(&big, c->keys[i]);
+			big.keys[j] = c->keys[i];
+			big.vals[j] = c->vals[i];
+		}
+		free(c->keys);
+		free(c->vals);
+		*c = big;
+	}
+	size_t i = cache_slot(c, key);
+	c->keys[i] = xstrdup(key);
+	c->vals[i] = val ? xstrdup(val) : NULL;
+	c->n++;
+}
+
+static char *read_field(struct lookup_env *env, const char *screen, const char *key,
+    const char *field);
+
 /* Field FIELD of record KEY of screen SCREEN, or NULL. */
 static char *
 record_field(void *arg, const char *screen, const char *key, const char *field)
@@ -23,6 +102,24 @@ record_field(void *arg, const char *screen, const char *key, const char *field)
 	struct lookup_env *env = arg;
 	if (env == NULL || env->db == NULL)
 		return NULL;
+	if (env->cache == NULL)
+		return read_field(env, screen, key, field);
+	char *k = xasprintf("%s\x1e%s\x1e%s", screen, key, field);
+	size_t i = cache_slot(env->cache, k);
+	char *v;
+	if (env->cache->keys[i]) {
+		v = env->cache->vals[i] ? xstrdup(env->cache->vals[i]) : NULL;
+	} else {
+		v = read_field(env, screen, key, field);
+		cache_put(env->cache, k, v);
+	}
+	free(k);
+	return v;
+}
+
+static char *
+read_field(struct lookup_env *env, const char *screen, const char *key, const char *field)
+{
 	const struct screen_def *sd = schema_screen(env->schema, screen);
 	if (sd == NULL)
 		return NULL;

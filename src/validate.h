@@ -14,11 +14,22 @@
 #include "schema.h"
 
 /* What look-ups between screens need: the database, the screens, today. */
+struct lookup_cache;
+
 struct lookup_env {
 	struct db *db;              /* NULL: nothing is looked up */
 	const struct schema *schema;
 	const char *today;          /* YYYY-MM-DD */
+	struct lookup_cache *cache; /* NULL: every look-up reads the database */
 };
+
+/*
+ * Remember look-ups (a body's name for its code) for the rest of a batch
+ * such as an import, where the same few thousand records are named again
+ * and again; the TUI does not cache, since others change records meanwhile.
+ */
+void validate_cache_start(struct lookup_env *env);
+void validate_cache_end(struct lookup_env *env);
 
 /* Fill CTX so that references are looked up in ENV (which must outlive CTX). */
 void validate_ctx_init(struct ftype_ctx *ctx, struct lookup_env *env, enum lang lang);
