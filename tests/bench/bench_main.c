@@ -491,7 +491,7 @@ main(void)
 		phase_failed("Look-up", "look-ups");
 	else
 		note_add("Look-ups: through the library in this process (db_open, store_get, "
-		    "store_search asking for 501 records as the list does), after a few to warm up; "
+		    "store_search asking for as many records as the list does at 80x24), after a few to warm up; "
 		    "figures in ms: median / 99th percentile / worst / the slowest ten queries re-timed "
 		    "in five rounds, the largest median.  The budget is judged on the larger of the "
 		    "median and the last: a query's own cost, not a one-off stall of a shared 2-CPU "
