@@ -551,8 +551,37 @@ db_commit_error(struct db *db, int rc, char **cause)
  * write in FN or the commit finds the map full, the transaction is aborted,
  * the map doubled and FN run again, up to DB_GROW_TRIES times.
  */
+/*
+ * The commit of a lazy write skips the disk syncs: the pages are in the
+ * kernel's cache, so the write survives the process (kill -9, a dropped
+ * link) but not a power cut.  MDB_NOSYNC is an environment flag, set only
+ * around this commit; LMDB documents it as changeable at run time.
+ */
+static int
+db_commit_lazy(struct db_txn *t)
+{
+	mdb_env_set_flags(t->db->env, MDB_NOSYNC, 1);
+	int rc = db_commit(t);
+	mdb_env_set_flags(t->db->env, MDB_NOSYNC, 0);
+	return rc;
+}
+
+static int db_write_how(struct db *db, db_txn_fn fn, void *arg, bool lazy, char **cause);
+
 int
 db_write(struct db *db, db_txn_fn fn, void *arg, char **cause)
+{
+	return db_write_how(db, fn, arg, false, cause);
+}
+
+int
+db_write_lazy(struct db *db, db_txn_fn fn, void *arg, char **cause)
+{
+	return db_write_how(db, fn, arg, true, cause);
+}
+
+static int
+db_write_how(struct db *db, db_txn_fn fn, void *arg, bool lazy, char **cause)
 {
 	struct db_txn t;
 	char *fcause;
@@ -571,7 +600,7 @@ db_write(struct db *db, db_txn_fn fn, void *arg, char **cause)
 			db_abort(&t);
 			db_pass_cause(rc, fcause, cause);
 			return rc;
-		} else if ((mrc = db_commit(&t)) == 0)
+		} else if ((mrc = lazy ? db_commit_lazy(&t) : db_commit(&t)) == 0)
 			return 0;
 		free(fcause);
 		if (mrc != MDB_MAP_FULL)

@@ -65,6 +65,13 @@ int db_read(struct db *db, db_txn_fn fn, void *arg, char **cause);
  */
 int db_write(struct db *db, db_txn_fn fn, void *arg, char **cause);
 
+/*
+ * db_write without waiting for the disk: what it stores survives the
+ * process being killed or its terminal dropping, not a power cut.  For
+ * what is worth keeping but not worth a sync on every key (drafts).
+ */
+int db_write_lazy(struct db *db, db_txn_fn fn, void *arg, char **cause);
+
 /* Look KEY up in TABLE.  *val stays valid until the transaction ends. */
 int db_get(struct db_txn *txn, const char *table, const void *key, size_t klen,
     const void **val, size_t *vlen, char **cause);

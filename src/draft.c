@@ -77,7 +77,9 @@ draft_save(struct db *db, const char *screen, const char *key, const struct reco
 	record_set(r, "_version", num);
 	struct put_args a = { "draft", SB_INIT, r, false };
 	make_key(&a.key, audit_user(), screen, key);
-	int rc = db_write(db, put_txn, &a, cause);
+	/* Written as every field is left: not worth a disk sync each time.  A
+	 * lazy commit survives kill -9 and a dropped link, which drafts are for. */
+	int rc = db_write_lazy(db, put_txn, &a, cause);
 	sb_free(&a.key);
 	record_free(r);
 	return rc;
@@ -106,7 +108,7 @@ draft_delete(struct db *db, const char *screen, const char *key, char **cause)
 {
 	struct put_args a = { "draft", SB_INIT, NULL, true };
 	make_key(&a.key, audit_user(), screen, key);
-	int rc = db_write(db, put_txn, &a, cause);
+	int rc = db_write_lazy(db, put_txn, &a, cause);
 	sb_free(&a.key);
 	return rc;
 }
@@ -225,7 +227,8 @@ lease_take(struct db *db, const char *screen, const char *key, char **cause)
 	record_set(r, "seen", buf);
 	struct put_args a = { "lease", SB_INIT, r, false };
 	make_key(&a.key, screen, key, NULL);
-	int rc = db_write(db, put_txn, &a, cause);
+	/* A lease is advice to others, refreshed as fields are left: no sync. */
+	int rc = db_write_lazy(db, put_txn, &a, cause);
 	sb_free(&a.key);
 	record_free(r);
 	return rc;
@@ -244,7 +247,7 @@ lease_release(struct db *db, const char *screen, const char *key, char **cause)
 	}
 	struct put_args a = { "lease", SB_INIT, NULL, true };
 	make_key(&a.key, screen, key, NULL);
-	int rc = db_write(db, put_txn, &a, cause);
+	int rc = db_write_lazy(db, put_txn, &a, cause);
 	sb_free(&a.key);
 	return rc;
 }

@@ -645,8 +645,15 @@ save(struct ui_form *uf)
 	    uf->sd->neffects ? effects_apply : NULL, &ea, &why);
 	char *key = store_key(uf->sd, r);
 	char *shown = store_key_display(key);
-	char *label = xstrdup(record_get(r, uf->sd->fields[uf->sd->label].id));
-	if (strcmp(label, shown) == 0)
+	/* The record's name for the message: its label field, or what that
+	 * field names (a survey answer's body code gives the body's name). */
+	const struct field_def *lf = &uf->sd->fields[uf->sd->label];
+	char *label = NULL;
+	if (lf->ref)
+		label = validate_lookup(&app->env, lf->ref, record_get(r, lf->id));
+	if (label == NULL)
+		label = xstrdup(record_get(r, lf->id));
+	if (strstr(shown, label) != NULL)
 		label[0] = '\0';
 	if (rc == 0)
 		drop_draft(uf);
