@@ -6,6 +6,7 @@
 #include "report_crosstab.h"
 #include "report_list.h"
 #include "report_survey.h"
+#include "stats.h"
 #include "util.h"
 
 void
@@ -100,7 +101,50 @@ build_chase(const struct report_def *rd, struct app *app, const struct report_op
 	return report_chase(app, opts, t, cause);
 }
 
+static int
+stats_row(void *arg, const char *day, const char *user, const char *screen,
+    const struct stats_counts *c)
+{
+	struct table *t = arg;
+	char rec[32], keys[32], per[32], corr[32], rate[32];
+	snprintf(rec, sizeof rec, "%ld", c->records);
+	snprintf(keys, sizeof keys, "%ld", c->keystrokes);
+	snprintf(per, sizeof per, "%.1f", c->records ? (double)c->keystrokes / (double)c->records : 0.0);
+	snprintf(corr, sizeof corr, "%ld", c->corrections);
+	snprintf(rate, sizeof rate, "%.1f",
+	    c->keystrokes ? 100.0 * (double)c->corrections / (double)c->keystrokes : 0.0);
+	const char *row[] = { day, user, screen, rec, keys, per, corr, rate };
+	table_add(t, row);
+	return 0;
+}
+
+/* Per operator, day and screen: records keyed, keystrokes, corrections. */
+static int
+build_operators(const struct report_def *rd, struct app *app, const struct report_opts *opts,
+    struct table *t, char **cause)
+{
+	(void)rd;
+	(void)opts;
+	table_init(t, 8);
+	table_column(t, 0, "day", T(app, "日付", "day"));
+	table_column(t, 1, "user", T(app, "利用者", "user"));
+	table_column(t, 2, "screen", T(app, "画面", "screen"));
+	table_column(t, 3, "records", T(app, "件数", "records"));
+	table_column(t, 4, "keystrokes", T(app, "打鍵数", "keystrokes"));
+	table_column(t, 5, "keys_per_record", T(app, "1件あたり打鍵", "keys per record"));
+	table_column(t, 6, "corrections", T(app, "訂正", "corrections"));
+	table_column(t, 7, "corrections_per_100_keys", T(app, "訂正/100打鍵", "corrections per 100 keys"));
+	if (stats_each(app->db, stats_row, t, cause) != 0) {
+		table_free(t);
+		return -1;
+	}
+	t->summary = xstrdup(T(app, "訂正: Backspace・Delete・Ctrl-U と前の項目へ戻ること",
+	    "corrections: Backspace, Delete, Ctrl-U and going back a field"));
+	return 0;
+}
+
 static const struct report_def builtin[] = {
+	{ "operators", { "入力者別の統計", "Operator statistics" }, build_operators, NULL },
 	{ "survey-status", { "利用要望調査 提出状況", "Survey status board" }, build_survey_status, NULL },
 	{ "chase", { "督促リスト (期限超過)", "Chase list (late bodies)" }, build_chase, NULL },
 	{ "by-country", { "受入実績 (国別・年度別)", "Acceptance by country and year" },

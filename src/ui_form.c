@@ -32,6 +32,7 @@
 #include "effects.h"
 #include "matching.h"
 #include "roles.h"
+#include "stats.h"
 #include "store.h"
 #include "text.h"
 #include "tui.h"
@@ -53,6 +54,7 @@ struct ui_form {
 	bool view_only;             /* someone else is editing it: look, do not touch */
 	char *draft_key;            /* the key a draft was written under, or NULL */
 	char *lease_key;            /* the record this form holds a lease on, or NULL */
+	struct stats_counts counts; /* keys since the last save, for the operator statistics */
 };
 
 static size_t
@@ -655,8 +657,14 @@ save(struct ui_form *uf)
 		label = xstrdup(record_get(r, lf->id));
 	if (strstr(shown, label) != NULL)
 		label[0] = '\0';
-	if (rc == 0)
+	if (rc == 0) {
 		drop_draft(uf);
+		uf->counts.records = 1;
+		char *swhy = NULL;
+		if (stats_add(app->db, app->today, uf->sd->name, &uf->counts, &swhy) != 0)
+			free(swhy);         /* statistics are not worth failing a save over */
+		memset(&uf->counts, 0, sizeof uf->counts);
+	}
 	switch (rc) {
 	case 0:
 		if (uf->orig_key == NULL) {
@@ -1219,6 +1227,9 @@ handle_key(struct ui_form *uf, const struct tui_key *k)
 		return;
 	}
 	enum action a = keys_action((int)k->ch, k->type == KEY_CODE_YES, KEYCTX_FORM);
+	uf->counts.keystrokes++;
+	if (a == ACT_BACKSPACE || a == ACT_DELCHAR || a == ACT_CLEAR || a == ACT_PREV)
+		uf->counts.corrections++;
 	switch (a) {
 	case ACT_NEXT:
 		next_field(uf, false);

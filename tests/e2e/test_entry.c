@@ -183,6 +183,19 @@ test_three_records(void **state)
 	/* Keystrokes: data characters + one per variable-length field left + one
 	 * save: 55 + 39 + 9 (the third's department by Ctrl-D). */
 	assert_int_equal(rc.keystrokes, 103);
+
+	/* The operator statistics counted the same session exactly: the 103
+	 * keys, the six of the refused 011001 and the Ctrl-U that erased it
+	 * (a correction); three records. */
+	const char *args[] = { "--encoding", "utf-8", "report", "operators", NULL };
+	char *stats = NULL;
+	assert_int_equal(e2e_run(db, args, &stats, NULL), 0);
+	char *line = xasprintf(",survey1,3,110,36.7,1,0.9\r\n");
+	if (strstr(stats, line) == NULL)
+		fprintf(stderr, "%s", stats);
+	assert_non_null(strstr(stats, line));
+	free(line);
+	free(stats);
 	e2e_db_free(db);
 }
 
