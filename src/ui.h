@@ -8,6 +8,7 @@
 #define LGOTP_UI_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "app.h"
 #include "report.h"
@@ -36,6 +37,13 @@ char *ui_pick_from(struct app *app, const struct screen_def *sd, struct record *
 
 /* Show a report's table under TITLE until the operator leaves. */
 void ui_table(struct app *app, const struct table *t, const char *title);
+
+/*
+ * Delete record KEY (read at VERSION) of SD after asking, unless the role
+ * may not or another record names it (the status line says which).
+ * Returns true when it was deleted.
+ */
+bool ui_delete(struct app *app, const struct screen_def *sd, const char *key, uint32_t version);
 
 /* Pick one of F's choices; returns the code (malloc'd) or NULL. */
 char *ui_pick_choice(struct app *app, const struct field_def *f, const char *current);

@@ -55,6 +55,7 @@ struct ui_form {
 	char *draft_key;            /* the key a draft was written under, or NULL */
 	char *lease_key;            /* the record this form holds a lease on, or NULL */
 	struct stats_counts counts; /* keys since the last save, for the operator statistics */
+	bool for_key;               /* opened to edit one record (from a list), not for entry */
 };
 
 static size_t
@@ -1173,50 +1174,41 @@ show_history(struct ui_form *uf)
 	redraw(uf);
 }
 
-/* Edit mode: delete this record after asking, unless another record names it. */
+/* Edit mode: delete this record (ui_delete), then leave the form. */
 static void
 delete_record(struct ui_form *uf)
 {
 	struct app *app = uf->app;
-	if (access_level(app->access, uf->sd) < ACCESS_DELETE || uf->view_only) {
-		tui_status(app, true, "%s", T(app, "削除する権限がありません", "your role may not delete here"));
-		return;
-	}
 	if (uf->orig_key == NULL) {
 		tui_status(app, true, "%s", T(app, "削除は保存済みのレコードを開いてから",
 		    "open a saved record to delete it"));
 		return;
 	}
-	char *shown = store_key_display(uf->orig_key);
-	const char *screen = NULL;
-	char *referrer = NULL, *why = NULL;
-	int rc = store_find_referrer(app->db, app->schema, uf->sd, uf->orig_key, &screen, &referrer,
-	    &why);
-	if (rc == 0) {
-		const struct screen_def *o = schema_screen(app->schema, screen);
-		tui_status(app, true, T(app, "%s は削除できません: %s %s が参照しています",
-		    "%s cannot be deleted: %s %s refers to it"), shown, o->title[app->lang], referrer);
-	} else if (rc < 0) {
-		tui_status(app, true, "%s", why);
-	} else {
-		char *q = xasprintf(T(app, "%s を削除しますか?", "Delete %s?"), shown);
-		if (tui_ask(app, q)) {
-			rc = store_delete(app->db, uf->sd, uf->orig_key, uf->orig->version, &why);
-			if (rc == 0) {
-				tui_status(app, false, T(app, "削除しました: %s", "deleted: %s"), shown);
-				uf->leave = true;
-			} else if (rc == STORE_CONFLICT) {
-				tui_status(app, true, "%s", T(app, "他の人が更新したため削除しませんでした",
-				    "not deleted: someone else changed it meanwhile"));
-			} else {
-				tui_status(app, true, "%s", why ? why : "?");
-			}
-		}
-		free(q);
+	if (uf->view_only) {
+		tui_status(app, true, "%s", T(app, "参照のみで開いています", "opened to look only"));
+		return;
 	}
-	free(why);
-	free(referrer);
-	free(shown);
+	if (!ui_delete(app, uf->sd, uf->orig_key, uf->orig->version))
+		return;
+	drop_draft(uf);
+	if (uf->for_key) {
+		uf->leave = true;       /* back to the list, which says what was deleted */
+		return;
+	}
+	/* An entry form that had opened a record: back to entering new ones. */
+	release_lease(uf);
+	record_free(uf->orig);
+	uf->orig = NULL;
+	free(uf->orig_key);
+	uf->orig_key = NULL;
+	for (size_t i = 0; i < nfields(uf); i++) {
+		char *d = schema_default(app->schema, &uf->sd->fields[i], app->today);
+		set_value(uf, i, d);
+		free(d);
+	}
+	snapshot(uf);
+	draw_title(uf);
+	go_to(uf, first_to_fill(uf));
 }
 
 static void
@@ -1345,7 +1337,7 @@ restore_draft(struct ui_form *uf)
 void
 ui_form(struct app *app, const struct screen_def *sd, const char *key)
 {
-	struct ui_form uf = { .app = app, .sd = sd };
+	struct ui_form uf = { .app = app, .sd = sd, .for_key = key != NULL };
 	uf.values = xcalloc(sd->nfields, sizeof *uf.values);
 	uf.start = xcalloc(sd->nfields, sizeof *uf.start);
 	for (size_t i = 0; i < sd->nfields; i++) {

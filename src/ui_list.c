@@ -244,23 +244,18 @@ size_ok_or_wait(struct ui_list *ul)
 	return true;
 }
 
-/* Delete the selected record after asking, unless another record names it. */
-static void
-delete_selected(struct ui_list *ul)
+bool
+ui_delete(struct app *app, const struct screen_def *sd, const char *key, uint32_t version)
 {
-	struct app *app = ul->app;
-	if (ul->n == 0 || ul->pick)
-		return;
-	if (access_level(app->access, ul->sd) < ACCESS_DELETE) {
+	if (access_level(app->access, sd) < ACCESS_DELETE) {
 		tui_status(app, true, "%s", T(app, "削除する権限がありません", "your role may not delete here"));
-		return;
+		return false;
 	}
-	struct record *r = ul->recs[ul->sel];
-	char *key = store_key(ul->sd, r);
 	char *shown = store_key_display(key);
 	const char *screen = NULL;
 	char *referrer = NULL, *why = NULL;
-	int rc = store_find_referrer(app->db, app->schema, ul->sd, key, &screen, &referrer, &why);
+	bool deleted = false;
+	int rc = store_find_referrer(app->db, app->schema, sd, key, &screen, &referrer, &why);
 	if (rc == 0) {
 		const struct screen_def *o = schema_screen(app->schema, screen);
 		tui_status(app, true, T(app, "%s は削除できません: %s %s が参照しています",
@@ -270,11 +265,10 @@ delete_selected(struct ui_list *ul)
 	} else {
 		char *q = xasprintf(T(app, "%s を削除しますか?", "Delete %s?"), shown);
 		if (tui_ask(app, q)) {
-			rc = store_delete(app->db, ul->sd, key, r->version, &why);
+			rc = store_delete(app->db, sd, key, version, &why);
 			if (rc == 0) {
-				run_search(ul);
-				draw_list(ul);
 				tui_status(app, false, T(app, "削除しました: %s", "deleted: %s"), shown);
+				deleted = true;
 			} else if (rc == STORE_CONFLICT) {
 				tui_status(app, true, "%s", T(app, "他の人が更新したため削除しませんでした",
 				    "not deleted: someone else changed it meanwhile"));
@@ -287,6 +281,21 @@ delete_selected(struct ui_list *ul)
 	free(why);
 	free(referrer);
 	free(shown);
+	return deleted;
+}
+
+/* Delete the selected record (ui_delete), then list again. */
+static void
+delete_selected(struct ui_list *ul)
+{
+	if (ul->n == 0 || ul->pick)
+		return;
+	struct record *r = ul->recs[ul->sel];
+	char *key = store_key(ul->sd, r);
+	if (ui_delete(ul->app, ul->sd, key, r->version)) {
+		run_search(ul);
+		draw_list(ul);
+	}
 	free(key);
 }
 

@@ -194,6 +194,53 @@ test_two_operators_one_record(void **state)
 	e2e_db_free(db);
 }
 
+/* Deleting: refused while another record names it, else after asking. */
+static void
+test_delete(void **state)
+{
+	(void)state;
+	char *db = e2e_db_new();
+	e2e_seed_bodies(db);
+	const char *imp[] = { "import", "survey1", "conf/demo/survey1.csv", NULL };
+	assert_int_equal(e2e_run(db, imp, NULL, NULL), 0);
+	struct vt *vt = open_body(db);                 /* 011002, which survey1 names */
+	assert_int_equal(vt_wait_text(vt, "修正 011002", -1), 0);
+	vt_ctrl(vt, 'x');
+	assert_int_equal(vt_wait_text(vt, "削除できません", -1), 0);
+	assert_int_equal(vt_wait_text(vt, "2025 / 011002", -1), 0);
+	vt_ctrl(vt, 'q');
+	assert_int_equal(vt_wait_exit(vt, -1, NULL), 0);
+	vt_free(vt);
+	/* 竹富町: nobody names it. */
+	vt = start(db, "body");
+	assert_int_equal(vt_wait_text(vt, "団体", -1), 0);
+	vt_settle(vt, -1, -1);
+	vt_ctrl(vt, 'f');
+	assert_int_equal(vt_wait_text(vt, "検索:", -1), 0);
+	vt_type(vt, "たけとみ");
+	assert_int_equal(vt_wait_text(vt, "1/1", -1), 0);
+	vt_key(vt, VT_KEY_ENTER);
+	assert_int_equal(vt_wait_text(vt, "修正 473812", -1), 0);
+	vt_ctrl(vt, 'x');
+	assert_int_equal(vt_wait_text(vt, "削除しますか", -1), 0);
+	vt_type(vt, "y");
+	assert_int_equal(vt_wait_text(vt, "削除しました", -1), 0);
+	vt_ctrl(vt, 'q');
+	assert_int_equal(vt_wait_exit(vt, -1, NULL), 0);
+	vt_free(vt);
+	char *csv = export(db, "body");
+	assert_null(strstr(csv, "473812"));
+	assert_non_null(strstr(csv, "011002"));
+	free(csv);
+	/* And the audit trail holds the deletion, with what was deleted. */
+	const char *aud[] = { "--encoding", "utf-8", "audit", "body", "473812", NULL };
+	char *trail = NULL;
+	assert_int_equal(e2e_run(db, aud, &trail, NULL), 0);
+	assert_non_null(strstr(trail, ",body,473812,delete,name,竹富町,"));
+	free(trail);
+	e2e_db_free(db);
+}
+
 int
 main(void)
 {
@@ -201,6 +248,7 @@ main(void)
 		cmocka_unit_test(test_hangup_keeps_the_form),
 		cmocka_unit_test(test_kill_9_loses_at_most_the_field_being_typed),
 		cmocka_unit_test(test_two_operators_one_record),
+		cmocka_unit_test(test_delete),
 	};
 	return cmocka_run_group_tests_name("e2e_safety", tests, NULL, NULL);
 }
