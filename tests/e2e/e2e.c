@@ -85,6 +85,20 @@ e2e_run(const char *db, const char *const *args, char **out, char **err)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+char *
+e2e_export(const char *db, const char *screen)
+{
+	const char *args[] = { "--encoding", "utf-8", "export", screen, NULL };
+	char *out = NULL, *err = NULL;
+	int rc = e2e_run(db, args, &out, &err);
+	if (rc != 0) {
+		fprintf(stderr, "export %s: %s\n", screen, err);
+		abort();
+	}
+	free(err);
+	return out;
+}
+
 void
 e2e_seed_bodies(const char *db)
 {

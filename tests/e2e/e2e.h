@@ -18,6 +18,9 @@ void e2e_db_free(char *dir);
  */
 int e2e_run(const char *db, const char *const *args, char **out, char **err);
 
+/* SCREEN's records in DB as UTF-8 CSV (malloc'd); the export must succeed. */
+char *e2e_export(const char *db, const char *screen);
+
 /* Import the demo bodies (conf/demo/body.csv) into DB. */
 void e2e_seed_bodies(const char *db);
 

@@ -18,15 +18,6 @@
 #include <string.h>
 #include <sys/wait.h>
 
-static char *
-export(const char *db, const char *screen)
-{
-	const char *args[] = { "--encoding", "utf-8", "export", screen, NULL };
-	char *out = NULL;
-	assert_int_equal(e2e_run(db, args, &out, NULL), 0);
-	return out;
-}
-
 static void
 test_one_megabyte_paste(void **state)
 {
@@ -55,7 +46,7 @@ test_one_megabyte_paste(void **state)
 	vt_ctrl(vt, 'q');
 	assert_int_equal(vt_wait_exit(vt, -1, NULL), 0);
 	vt_free(vt);
-	char *csv = export(db, "survey1");
+	char *csv = e2e_export(db, "survey1");
 	/* Exactly what fitted: the field's 40 columns. */
 	assert_non_null(strstr(csv, ",abcdefghijklmnopqrstuvwxyzabcdefghijklmn,"));
 	free(csv);
@@ -86,7 +77,7 @@ test_unknown_keys_change_nothing(void **state)
 	vt_ctrl(vt, 'q');
 	assert_int_equal(vt_wait_exit(vt, -1, NULL), 0);
 	vt_free(vt);
-	char *csv = export(db, "survey1");
+	char *csv = e2e_export(db, "survey1");
 	assert_non_null(strstr(csv, "\r\n2025,011002,2,,,,,"));
 	free(csv);
 	e2e_db_free(db);

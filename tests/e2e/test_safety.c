@@ -18,15 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *
-export(const char *db, const char *screen)
-{
-	const char *args[] = { "--encoding", "utf-8", "export", screen, NULL };
-	char *out = NULL;
-	assert_int_equal(e2e_run(db, args, &out, NULL), 0);
-	return out;
-}
-
 static struct vt *
 start(const char *db, const char *screen)
 {
@@ -72,7 +63,7 @@ test_hangup_keeps_the_form(void **state)
 	vt_ctrl(vt, 'q');
 	assert_int_equal(vt_wait_exit(vt, -1, NULL), 0);
 	vt_free(vt);
-	char *csv = export(db, "survey1");
+	char *csv = e2e_export(db, "survey1");
 	if (strstr(csv, "2025,011002,1,国際交流課,山田花子,") == NULL)
 		fprintf(stderr, "%s\n", csv);
 	assert_non_null(strstr(csv, "2025,011002,1,国際交流課,山田花子,"));
@@ -188,7 +179,7 @@ test_two_operators_one_record(void **state)
 	assert_int_equal(vt_wait_exit(b, -1, NULL), 0);
 	vt_free(a);
 	vt_free(b);
-	char *csv = export(db, "body");
+	char *csv = e2e_export(db, "body");
 	assert_non_null(strstr(csv, "011002,desig,01,札幌市,サッポロシ,Sapporo City,国際部,鈴木,"));
 	free(csv);
 	e2e_db_free(db);
@@ -228,7 +219,7 @@ test_delete(void **state)
 	vt_ctrl(vt, 'q');
 	assert_int_equal(vt_wait_exit(vt, -1, NULL), 0);
 	vt_free(vt);
-	char *csv = export(db, "body");
+	char *csv = e2e_export(db, "body");
 	assert_null(strstr(csv, "473812"));
 	assert_non_null(strstr(csv, "011002"));
 	free(csv);

@@ -18,15 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *
-export(const char *db, const char *screen)
-{
-	const char *args[] = { "--encoding", "utf-8", "export", screen, NULL };
-	char *out = NULL;
-	assert_int_equal(e2e_run(db, args, &out, NULL), 0);
-	return out;
-}
-
 static void
 import(const char *db, const char *screen, const char *file)
 {
@@ -105,7 +96,7 @@ test_survey3_warns_after_intent_4(void **state)
 	/* No: nothing saved, the form keeps what was typed. */
 	vt_type(vt, "n");
 	assert_int_equal(vt_wait_text(vt, "保存しませんでした", -1), 0);
-	char *csv = export(db, "survey3");
+	char *csv = e2e_export(db, "survey3");
 	assert_null(strstr(csv, "131041"));
 	free(csv);
 	/* Yes: saved. */
@@ -116,7 +107,7 @@ test_survey3_warns_after_intent_4(void **state)
 	vt_ctrl(vt, 'q');
 	assert_int_equal(vt_wait_exit(vt, -1, NULL), 0);
 	vt_free(vt);
-	csv = export(db, "survey3");
+	csv = e2e_export(db, "survey3");
 	assert_non_null(strstr(csv, "2025,131041,CN,VN,,,admin,2025-07-01,9,ja,1,国際課,"));
 	free(csv);
 	/* Data characters: 6 + 2 + 2 + 5 + 10 + 1 + 2 + 1 + 3 = 32; fields left by Tab: 6; save: 1. */
@@ -213,7 +204,7 @@ test_trainee_through_every_status(void **state)
 	vt_type(vt, "y");
 	assert_int_equal(vt_wait_exit(vt, -1, NULL), 0);
 	vt_free(vt);
-	char *csv = export(db, "trainee");
+	char *csv = e2e_export(db, "trainee");
 	char *expect = xasprintf("completed,applied %s; screened %s; recommended %s; matched %s; "
 	    "confirmed %s; arrived %s; jiam %s; training %s; completed %s,", today, today, today, today,
 	    today, today, today, today, today);
