@@ -154,10 +154,28 @@ era_format_iso(struct era_date d)
 	return xasprintf("%04d-%02d-%02d", d.y, d.m, d.d);
 }
 
+/*
+ * The parsers read an era year of at most three digits (R1234.1.1 is
+ * refused as a typo), so the formatters write no era year past this: from
+ * 令和1000年 (3018) on, a date or fiscal year is written as a Western year,
+ * as before 明治, and what is shown can be typed back (before, "FY3018
+ * (R1000)" and 令和1000年度 were shown and refused; found by
+ * tests/fuzz/fuzz_ftype.c).
+ */
+#define ERA_YEAR_MAX 999
+
+/* The era D is written in, or NULL (before 明治, or an era year past ERA_YEAR_MAX). */
+static const struct era_info *
+era_written(struct era_date d)
+{
+	const struct era_info *e = era_of(d);
+	return e != NULL && d.y - e->start.y + 1 <= ERA_YEAR_MAX ? e : NULL;
+}
+
 char *
 era_format_short(struct era_date d)
 {
-	const struct era_info *e = era_of(d);
+	const struct era_info *e = era_written(d);
 	if (e == NULL)
 		return NULL;
 	return xasprintf("%c%d.%d.%d", e->letter, d.y - e->start.y + 1, d.m, d.d);
@@ -173,7 +191,7 @@ era_year_ja(const struct era_info *e, int n)
 char *
 era_format_long(struct era_date d)
 {
-	const struct era_info *e = era_of(d);
+	const struct era_info *e = era_written(d);
 	if (e == NULL)
 		return NULL;
 	char *ey = era_year_ja(e, d.y - e->start.y + 1);
@@ -444,10 +462,7 @@ era_parse_date(const char *in, enum lang lang, struct era_date *out, char **caus
 			d.d = eyear % 100;
 			eyear /= 10000;
 		} else {
-			/* Four digits: an era year past 999 (令和1000年 is 3018),
-			 * which era_format_long writes for the years up to 9999
-			 * and so must read back (found by tests/fuzz/fuzz_ftype.c). */
-			if (n > 4)
+			if (n > 3)
 				goto bad_format;
 			if (n == 0 && eyear != 1)
 				goto bad_format;
@@ -579,12 +594,13 @@ era_fy_end(int fy)
 	return d;
 }
 
-/* The era a fiscal year is named after, and its year number in *n. */
+/* The era a fiscal year is named after, and its year number in *n; NULL
+ * when it is written as a Western year (see ERA_YEAR_MAX). */
 static const struct era_info *
 fy_era(int fy, int *n)
 {
 	struct era_date dec31 = { fy, 12, 31 };
-	const struct era_info *e = era_of(dec31);
+	const struct era_info *e = era_written(dec31);
 	if (e != NULL)
 		*n = fy - e->start.y + 1;
 	return e;
@@ -623,9 +639,7 @@ eat_fy_year(const char **p, enum lang lang, int *y, char **cause)
 	skip_spaces(p);
 	if (eat(p, "元"))
 		v = 1;
-	/* Up to four digits, as era_format_fy writes them: FY3018 is
-	 * 令和1000年度, "FY3018 (R1000)" (found by tests/fuzz/fuzz_ftype.c). */
-	else if ((n = digits(p, &v)) < 1 || n > 4)
+	else if ((n = digits(p, &v)) < 1 || n > 3)
 		return 1;
 	if (v < 1)
 		return fail(cause, L(lang, "%s0年はありません", "there is no year 0 of %s"),

@@ -746,12 +746,23 @@ rule_trim_bounds(const char *s, const char **start, size_t *n)
 	*n = len;
 }
 
+/* A NUMBER as its digits: what rule_compare compares. */
+struct rule_num {
+	bool neg;                   /* never for zero: -0 is 0 */
+	const char *ip, *fp;        /* integer digits without leading zeros, */
+	size_t in, fn;              /* fraction digits without trailing zeros */
+};
+
 /*
- * S read as a NUMBER (after trimming).  Read by hand rather than by strtod,
- * whose decimal point follows the locale the terminal application sets.
+ * S read as a NUMBER (after trimming), or false.  Numbers are compared
+ * digit by digit, not as doubles: a double holds 15-17 significant digits
+ * and overflows, so 12345678901234567 was equal to 12345678901234568, and
+ * a 400-digit number became infinity or NaN and equal to anything (found
+ * while writing tests/fuzz/fuzz_rule.c).  Nor strtod, whose decimal point
+ * follows the locale the terminal application sets.
  */
 static bool
-rule_number(const char *s, double *x)
+rule_number(const char *s, struct rule_num *x)
 {
 	const char *p;
 	size_t n;
@@ -759,27 +770,54 @@ rule_number(const char *s, double *x)
 	if (n == 0 || !rule_is_number(p, n))
 		return false;
 	size_t i = p[0] == '-' ? 1 : 0;
-	double v = 0, frac = 0, scale = 1;
-	for (; i < n && p[i] != '.'; i++)
-		v = v * 10 + (p[i] - '0');
+	x->neg = i == 1;
+	while (i < n && p[i] == '0')
+		i++;
+	x->ip = p + i;
+	x->in = 0;
+	while (i < n && p[i] != '.') {
+		i++;
+		x->in++;
+	}
 	if (i < n)
-		for (i++; i < n; i++) {
-			/* digits / 10^k: both exact for short fractions, so 1.5 = 1.50. */
-			frac = frac * 10 + (p[i] - '0');
-			scale *= 10;
-		}
-	v += frac / scale;
-	*x = p[0] == '-' ? -v : v;
+		i++;                    /* the '.' */
+	x->fp = p + i;
+	x->fn = n - i;
+	while (x->fn > 0 && x->fp[x->fn - 1] == '0')
+		x->fn--;
+	if (x->in == 0 && x->fn == 0)
+		x->neg = false;
 	return true;
 }
 
-/* <0, 0, >0: numerically when both are numbers, else by bytes. */
+/* <0, 0, >0 as |X| is below, equal to or above |Y|. */
+static int
+rule_num_cmp_abs(const struct rule_num *x, const struct rule_num *y)
+{
+	if (x->in != y->in)
+		return x->in < y->in ? -1 : 1;
+	int c = memcmp(x->ip, y->ip, x->in);
+	if (c == 0) {
+		size_t common = x->fn < y->fn ? x->fn : y->fn;
+		c = memcmp(x->fp, y->fp, common);
+		/* Equal so far: the longer fraction ends in a non-zero digit. */
+		if (c == 0)
+			return (x->fn > common) - (y->fn > common);
+	}
+	return c < 0 ? -1 : 1;
+}
+
+/* <0, 0, >0: numerically when both are numbers (1.5 = 1.50), else by bytes. */
 static int
 rule_compare(const char *a, const char *b)
 {
-	double x, y;
-	if (rule_number(a, &x) && rule_number(b, &y))
-		return (x > y) - (x < y);
+	struct rule_num x, y;
+	if (rule_number(a, &x) && rule_number(b, &y)) {
+		if (x.neg != y.neg)
+			return x.neg ? -1 : 1;
+		int c = rule_num_cmp_abs(&x, &y);
+		return x.neg ? -c : c;
+	}
 	int c = strcmp(a, b);
 	return (c > 0) - (c < 0);
 }
