@@ -374,6 +374,27 @@ store_count(struct db *db, const struct screen_def *sd, size_t *n, char **cause)
 	return rc;
 }
 
+/*
+ * Decode a record met in a scan of TABLE; on failure the message names the
+ * table and the record's key as shown, and *r is NULL.
+ */
+static char *
+decode_scanned(const char *table, const void *key, size_t klen, const void *val, size_t vlen,
+    struct record **r)
+{
+	char *why = NULL;
+	if (record_decode(val, vlen, r, &why) == 0)
+		return NULL;
+	*r = NULL;
+	char *k = xstrndup(key, klen);
+	char *shown = store_key_display(k);
+	char *error = xasprintf("%s %s: %s", table, shown, why);
+	free(shown);
+	free(k);
+	free(why);
+	return error;
+}
+
 /* A growing array of decoded records. */
 struct rec_list {
 	struct record **v;
@@ -387,16 +408,8 @@ collect_cb(void *arg, const void *key, size_t klen, const void *val, size_t vlen
 {
 	struct rec_list *l = arg;
 	struct record *r;
-	char *why = NULL;
-	if (record_decode(val, vlen, &r, &why) != 0) {
-		char *k = xstrndup(key, klen);
-		char *shown = store_key_display(k);
-		l->error = xasprintf("%s %s: %s", l->table, shown, why);
-		free(shown);
-		free(k);
-		free(why);
+	if ((l->error = decode_scanned(l->table, key, klen, val, vlen, &r)) != NULL)
 		return 1;
-	}
 	l->v = xgrow(l->v, &l->cap, l->n + 1, sizeof *l->v);
 	l->v[l->n++] = r;
 	return l->n >= l->max;
@@ -585,16 +598,8 @@ each_cb(void *arg, const void *key, size_t klen, const void *val, size_t vlen)
 {
 	struct each_args *a = arg;
 	struct record *r;
-	char *why = NULL;
-	if (record_decode(val, vlen, &r, &why) != 0) {
-		char *k = xstrndup(key, klen);
-		char *shown = store_key_display(k);
-		a->error = xasprintf("%s %s: %s", a->table, shown, why);
-		free(shown);
-		free(k);
-		free(why);
+	if ((a->error = decode_scanned(a->table, key, klen, val, vlen, &r)) != NULL)
 		return 1;
-	}
 	int stop = a->fn(a->arg, r);
 	record_free(r);
 	a->stopped = stop;
