@@ -673,6 +673,7 @@ main(int argc, char **argv)
 			    "lgotp: %s has no role in conf/roles.ini: ask an administrator to add you\n"),
 			    audit_user());
 			schema_free(app.schema);
+			free(app.today);
 			return 2;
 		}
 	}

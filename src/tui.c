@@ -60,20 +60,24 @@ tui_start(struct app *app, char **cause)
 	const char *term = getenv("TERM");
 	if (term == NULL || *term == '\0')
 		return fail(cause, "%s", T(app, "TERM が設定されていません", "TERM is not set"));
+	/* The terminal's description is checked before newterm(): a newterm()
+	 * that fails leaks its half-made screen, and one that succeeds on a
+	 * terminal without cursor addressing would draw garbage. */
+	int err = 0;
+	if (setupterm(term, STDOUT_FILENO, &err) != OK)
+		return fail(cause, T(app, "端末 '%s' を扱えません", "terminal type '%s' is not known"), term);
+	bool addressable = cursor_address != NULL && cursor_address[0] != '\0';
+	del_curterm(cur_term);
+	if (!addressable)
+		return fail(cause, T(app, "端末 '%s' はカーソルを動かせません (xterm などで使ってください)",
+		    "terminal type '%s' cannot move the cursor: use an xterm-compatible terminal"),
+		    term);
 	/* ESC alone never ends an action, so a long wait costs nothing and lets an
 	 * arrow key's bytes arrive split over a slow link (SPEC §4). */
 	set_escdelay(400);
 	screen = newterm(NULL, stdout, stdin);
 	if (screen == NULL)
 		return fail(cause, T(app, "端末 '%s' を扱えません", "terminal type '%s' is not known"), term);
-	if (cursor_address == NULL || cursor_address[0] == '\0') {
-		endwin();
-		delscreen(screen);
-		screen = NULL;
-		return fail(cause, T(app, "端末 '%s' はカーソルを動かせません (xterm などで使ってください)",
-		    "terminal type '%s' cannot move the cursor: use an xterm-compatible terminal"),
-		    term);
-	}
 	started = true;
 	atexit(tui_end);
 	/* A terminal that says its line is slow gets the lean display by itself. */
