@@ -103,12 +103,32 @@ scan_lines(struct ini *ini, const char *text, size_t len, struct strlist *errs)
 			continue;
 		}
 		trim_span(&line, &n);
+		/* iniparser joins the next line to a line that ends in '\\',
+		 * comments included, where this scan sees two: a key of the
+		 * next line would be listed here yet missing there, and read
+		 * back as "" (found by tests/fuzz/fuzz_ini.c). */
+		if (n > 0 && line[n - 1] == '\\') {
+			strlist_addf(errs, "%s:%d: a line cannot end in '\\' (it would go on "
+			    "to the next line)", ini->path, lineno);
+			nerr++;
+			continue;
+		}
 		if (n == 0 || line[0] == ';' || line[0] == '#')
 			continue;
 		if (line[0] == '[') {
 			const char *close = memchr(line, ']', n);
 			if (close == NULL) {
 				strlist_addf(errs, "%s:%d: section header without ']'", ini->path, lineno);
+				nerr++;
+				cur = NULL;
+				continue;
+			}
+			/* iniparser takes a line for a section only when it ends
+			 * in ']': "[b]x = 1" is a key "[b]x" there, a section
+			 * here (found by tests/fuzz/fuzz_ini.c). */
+			if (line[n - 1] != ']') {
+				strlist_addf(errs, "%s:%d: text after ']' of a section header",
+				    ini->path, lineno);
 				nerr++;
 				cur = NULL;
 				continue;

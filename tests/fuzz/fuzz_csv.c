@@ -4,7 +4,8 @@
  *
  * Promises checked (csv.h):
  *   - csv_open_mem fails only with a cause, and a reader says which
- *     encoding it used (never CSV_AUTO);
+ *     encoding it used (never CSV_AUTO); forcing the encoding detection
+ *     chose reads the same records and errors;
  *   - csv_next: a record has at least one field, each valid UTF-8; an error
  *     has a cause and no fields; records start on strictly increasing
  *     physical lines; reading ends (at most one record per byte, plus one);
@@ -191,16 +192,48 @@ fuzz_csv_round_trip(const struct fuzz_csv_rows *rows, enum csv_encoding enc, boo
 	free(buf);
 }
 
+static bool
+fuzz_csv_same_rows(const struct fuzz_csv_rows *a, const struct fuzz_csv_rows *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++) {
+		if (a->nf[i] != b->nf[i])
+			return false;
+		for (size_t j = 0; j < a->nf[i]; j++)
+			if (strcmp(a->rows[i][j], b->rows[i][j]) != 0)
+				return false;
+	}
+	return true;
+}
+
+/* The encoding a reader of DATA settled on with ENC, or -1 when it refused. */
+static int
+fuzz_csv_encoding(const void *data, size_t size, enum csv_encoding enc)
+{
+	struct csv_reader *r = csv_open_mem(data, size, enc, NULL);
+	int used = r != NULL ? (int)csv_reader_encoding(r) : -1;
+	csv_close(r);
+	return used;
+}
+
 int
 fuzz_csv_one(const uint8_t *data, size_t size)
 {
-	struct fuzz_csv_rows rows = { 0 };
+	struct fuzz_csv_rows rows = { 0 }, forced = { 0 };
 
 	/* Automatic detection, whose rows the writer then gets. */
-	fuzz_csv_read(data, size, CSV_AUTO, &rows);
-	fuzz_csv_read(data, size, CSV_UTF8, NULL);
-	fuzz_csv_read(data, size, CSV_UTF8_BOM, NULL);
-	fuzz_csv_read(data, size, CSV_CP932, NULL);
+	long errors = fuzz_csv_read(data, size, CSV_AUTO, &rows);
+	int used = fuzz_csv_encoding(data, size, CSV_AUTO);
+	for (enum csv_encoding enc = CSV_UTF8; enc <= CSV_CP932; enc++) {
+		long e = fuzz_csv_read(data, size, enc, &forced);
+		/* Detection only chooses: forcing the encoding it chose reads
+		 * the same records and errors. */
+		if (used == (int)enc || (used == CSV_UTF8_BOM && enc == CSV_UTF8) ||
+		    (used == CSV_UTF8 && enc == CSV_UTF8_BOM))
+			FUZZ_CHECK(e == errors && fuzz_csv_same_rows(&rows, &forced));
+		fuzz_csv_rows_free(&forced);
+	}
 
 	fuzz_csv_round_trip(&rows, CSV_UTF8, false);
 	fuzz_csv_round_trip(&rows, CSV_UTF8_BOM, false);

@@ -9,8 +9,10 @@
  *
  * Promises checked (ftype.h, ftype.c):
  *   - parse gives 0 and a stored form, or -1 and a cause;
- *   - a stored form is valid UTF-8 and is its own stored form: parsing it
- *     again gives it back (what the database holds reads back the same);
+ *   - a stored form is valid UTF-8, has its type's shape (ftype.h: digits,
+ *     YYYY-MM-DD, a valid check digit, one of the choices, within range
+ *     and width...), and is its own stored form: parsing it again gives it
+ *     back (what the database holds reads back the same);
  *   - a cause is valid UTF-8 without control characters (it goes to a
  *     terminal; input is quoted only through quoted());
  *   - echo gives valid UTF-8 for a stored form, and copes with any text;
@@ -23,7 +25,10 @@
 
 #include <locale.h>
 
+#include "country.h"
+#include "era.h"
 #include "ftype.h"
+#include "lgcode.h"
 #include "text.h"
 
 static struct choice fuzz_ftype_choices[] = {
@@ -41,6 +46,59 @@ fuzz_ftype_text_ok(const char *s, bool is_cause)
 	FUZZ_CHECK(text_valid_utf8(s, strlen(s)));
 	if (is_cause)
 		FUZZ_CHECK(!text_has_control(s) && s[0] != '\0');
+}
+
+static bool
+fuzz_ftype_all(const char *s, const char *set)
+{
+	return s[strspn(s, set)] == '\0';
+}
+
+/* STORED has the stored form ftype.h gives for type T of field F. */
+static void
+fuzz_ftype_stored_form(const struct ftype *t, const struct field_def *f, const char *stored)
+{
+	const char *name = t->name;
+	if (stored[0] == '\0')
+		return;                 /* "no value", for every type */
+	if (strcmp(name, "text") == 0 || strcmp(name, "ref") == 0) {
+		char *trimmed = text_trim(stored);
+		FUZZ_CHECK(strcmp(trimmed, stored) == 0 && !text_has_control(stored));
+		free(trimmed);
+		if (strcmp(name, "text") == 0)
+			FUZZ_CHECK(text_width(stored) <= f->width);
+	} else if (strcmp(name, "int") == 0 || strcmp(name, "money") == 0) {
+		const char *d = stored[0] == '-' ? stored + 1 : stored;
+		FUZZ_CHECK(d[0] != '\0' && fuzz_ftype_all(d, "0123456789"));
+		FUZZ_CHECK(d[0] != '0' || d[1] == '\0');
+		FUZZ_CHECK(!(stored[0] == '-' && strcmp(d, "0") == 0));
+		long v = strtol(stored, NULL, 10);
+		if (f->min <= f->max)
+			FUZZ_CHECK(v >= f->min && v <= f->max);
+	} else if (strcmp(name, "date") == 0) {
+		struct era_date d;
+		FUZZ_CHECK(era_parse_iso(stored, &d) == 0);
+	} else if (strcmp(name, "fy") == 0) {
+		FUZZ_CHECK(strlen(stored) == 4 && fuzz_ftype_all(stored, "0123456789"));
+		FUZZ_CHECK(atoi(stored) >= 1000 && atoi(stored) <= 9998);
+	} else if (strcmp(name, "lgcode") == 0) {
+		FUZZ_CHECK(lgcode_valid(stored));
+	} else if (strcmp(name, "choice") == 0) {
+		size_t i;
+		for (i = 0; i < f->nchoices && strcmp(f->choices[i].code, stored) != 0; i++)
+			;
+		FUZZ_CHECK(i < f->nchoices);
+	} else if (strcmp(name, "email") == 0) {
+		const char *at = strchr(stored, '@');
+		FUZZ_CHECK(at != NULL && at > stored && strchr(at + 1, '@') == NULL && at[1] != '\0');
+		for (const char *p = stored; *p; p++)
+			FUZZ_CHECK(*p > ' ' && *p < 0x7f);
+	} else if (strcmp(name, "phone") == 0) {
+		FUZZ_CHECK(fuzz_ftype_all(stored, "0123456789-+()") && strlen(stored) <= 30);
+	} else if (strcmp(name, "country") == 0) {
+		FUZZ_CHECK(strlen(stored) == 2 && fuzz_ftype_all(stored, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"));
+		FUZZ_CHECK(country_valid(stored));
+	}
 }
 
 /*
@@ -123,6 +181,7 @@ fuzz_ftype_one(const uint8_t *data, size_t size)
 	if (rc == 0) {
 		FUZZ_CHECK(cause == NULL);
 		fuzz_ftype_text_ok(out, false);
+		fuzz_ftype_stored_form(t, &f, out);
 		char *again = NULL, *why = NULL;
 		int rc2 = t->parse(&f, &ctx, out, &again, &why);
 		if (rc2 != 0 || strcmp(again, out) != 0) {

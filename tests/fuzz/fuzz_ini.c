@@ -6,14 +6,54 @@
  *   - a refused file says why, every message "PATH:LINE: ...";
  *   - a loaded file added no message, and every section and key it lists
  *     can be read back: a value (never NULL), a line > 0, the typed reads;
- *   - names listed are found again by name, and nothing else is.
+ *   - names listed are found again by name, and nothing else is;
+ *   - the line scan and iniparser saw the same sections, keys and values.
  */
 #include "fuzz.h"
 
 #include <ctype.h>
 
+#include <iniparser/iniparser.h>
+
 #include "ini.h"
 #include "text.h"
+
+static int
+fuzz_ini_quiet(const char *fmt, ...)
+{
+	(void)fmt;
+	return 0;
+}
+
+/*
+ * The two passes agree: what the line scan lists is what iniparser read,
+ * section for section and key for key, with the values ini_get returns.
+ * (Else a value would read as "" or as another line's text, silently.)
+ */
+static void
+fuzz_ini_agrees(const struct ini *ini, const char *path)
+{
+	iniparser_set_error_callback(fuzz_ini_quiet);
+	dictionary *d = iniparser_load(path);
+	iniparser_set_error_callback(NULL);
+	FUZZ_CHECK(d != NULL);
+	FUZZ_CHECK((size_t)iniparser_getnsec(d) == ini_nsections(ini));
+	for (size_t s = 0; s < ini_nsections(ini); s++) {
+		const char *sec = ini_section(ini, s);
+		FUZZ_CHECK((size_t)iniparser_getsecnkeys(d, sec) == ini_nkeys(ini, sec));
+		for (size_t k = 0; k < ini_nkeys(ini, sec); k++) {
+			char *full = xasprintf("%s:%s", sec, ini_key(ini, sec, k));
+			const char *v = iniparser_getstring(d, full, NULL);
+			if (v == NULL || strcmp(v, ini_get(ini, sec, ini_key(ini, sec, k))) != 0) {
+				fprintf(stderr, "%s: the line scan has it, iniparser %s\n", full,
+				    v == NULL ? "does not" : "has another value");
+				FUZZ_CHECK(!"the two passes agree");
+			}
+			free(full);
+		}
+	}
+	iniparser_freedict(d);
+}
 
 /* "PATH:LINE: ..." with LINE all digits. */
 static void
@@ -66,6 +106,7 @@ fuzz_ini_one(const uint8_t *data, size_t size)
 		FUZZ_CHECK(ini_get(ini, sec, "=") == NULL);
 		FUZZ_CHECK(ini_line(ini, sec, "=") == 0);
 	}
+	fuzz_ini_agrees(ini, path);
 	FUZZ_CHECK(!ini_has_section(ini, "no:such"));
 	FUZZ_CHECK(ini_get(ini, "no:such", "key") == NULL);
 	/* The typed reads' messages are "PATH:LINE: ..." too. */
