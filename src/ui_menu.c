@@ -70,7 +70,7 @@ build_entries(struct ui_menu *um)
 				name = xasprintf("  %c  %s", sc, rd ? rd->title[lang] : it->report);
 			} else {
 				const char *mode = it->mode == MENU_ENTRY ? T(um->app, "新規入力", "new entry")
-				                                          : T(um->app, "一覧・修正", "browse / edit");
+				                                          : T(um->app, "一覧・修正", "list, edit");
 				name = xasprintf("  %c  %s — %s", sc, it->screen->title[lang], mode);
 			}
 			um->entries[um->n++] = (struct menu_entry){ it, sc, name };
