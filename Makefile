@@ -42,7 +42,7 @@ E2E_SRC   := $(wildcard tests/e2e/test_*.c)
 E2E_BIN   := $(E2E_SRC:tests/e2e/%.c=$(BUILD)/tests/e2e_%)
 E2E_LIB   := $(BUILD)/tests/vt.o $(BUILD)/tests/e2e.o
 
-.PHONY: all run test check test-run deps install uninstall clean demo bench fuzz
+.PHONY: all run test check test-run deps fuzz-deps install uninstall clean demo bench fuzz
 
 all: $(BIN)
 
@@ -135,16 +135,30 @@ FUZZ_SECONDS ?= 60
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_LIBSRC := $(filter-out src/main.c src/tui.c src/ui_%.c,$(SRC))
-build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIBSRC)
+build/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(FUZZ_LIBSRC)
 	@mkdir -p build/fuzz
-	clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined $(DEFS) $(PKG_CFLAGS) -Isrc -o $@ $< \
-		$(FUZZ_LIBSRC) $(PKG_LIBS)
+	clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		$(DEFS) $(PKG_CFLAGS) -Isrc -Itests/fuzz -o $@ $< $(FUZZ_LIBSRC) $(PKG_LIBS)
 
-fuzz: deps $(FUZZ_BIN)
+# clang and libFuzzer's runtime, only when fuzzing.
+fuzz-deps: deps
+	@missing=""; command -v clang >/dev/null || missing="clang"; \
+	ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 \
+		|| missing="$$missing libclang-rt-14-dev"; \
+	[ -z "$$missing" ] || { echo "lgotp: installing$$missing"; \
+		$(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -q $$missing; }
+
+# Each target for FUZZ_SECONDS with its own options; a crash fails the run
+# (the fuzzer's status, not the log's tail, decides).
+fuzz: fuzz-deps $(FUZZ_BIN)
 	@for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p build/fuzz/corpus/$$n; \
 		echo "== $$n ($(FUZZ_SECONDS) s)"; \
-		$$f -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=build/fuzz/$$n- build/fuzz/corpus/$$n \
-			tests/fuzz/seeds/$$n 2>&1 | tail -3 || exit 1; done
+		$$f -max_total_time=$(FUZZ_SECONDS) $$(cat tests/fuzz/$$n.options 2>/dev/null) \
+			-artifact_prefix=build/fuzz/$$n- build/fuzz/corpus/$$n tests/fuzz/seeds/$$n \
+			> build/fuzz/$$n.log 2>&1; rc=$$?; \
+		grep -E "^(Done|#[0-9]+ +DONE)|ERROR|SUMMARY" build/fuzz/$$n.log | tail -3; \
+		[ $$rc -eq 0 ] || { echo "lgotp: $$n failed: build/fuzz/$$n.log"; exit 1; }; done
 
 install: lgotp
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/screens $(DESTDIR)$(SHAREDIR)/conf/years \
@@ -162,4 +176,4 @@ uninstall:
 clean:
 	rm -rf build lgotp
 
--include $(OBJ:.o=.d)
+-include $(OBJ:.o=.d) $(UNIT_BIN:=.d) $(E2E_BIN:=.d)

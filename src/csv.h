@@ -42,9 +42,11 @@
  *   ASCII unchanged (0x5C reads as '\', 0x7E as '~').
  *
  * Writing, in detail:
- * - A field is quoted when it holds a comma, a quote, CR or LF, or starts
- *   or ends with a space or TAB; a record of one empty field is written ""
- *   so it does not read back as an (ignored) empty line.  Records end CRLF.
+ * - A field is quoted when it holds a comma, a quote, CR or LF, starts
+ *   or ends with a space or TAB, or starts with U+FEFF (first in a UTF-8
+ *   file it would read back as the byte-order mark); a record of one empty
+ *   field is written "" so it does not read back as an (ignored) empty
+ *   line.  Records end CRLF.
  * - CP932 is checked by reading each value back: a character without a
  *   CP932 code (emoji, most accented Latin) fails, and so does one that
  *   would read back as something else (U+00A5 ¥ and U+203E ‾ become the

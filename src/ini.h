@@ -5,9 +5,11 @@
  *
  * Section and key names are lower-cased (iniparser's rule).  Values are
  * iniparser's: quotes kept out, an unquoted value ends at ';' or '#'.
- * The loader refuses, with file:line, what iniparser would accept silently
- * or crash on: a line over 1,022 bytes, a key outside any section, a
- * duplicate key or section, invalid UTF-8, a line that is neither.
+ * The loader refuses, with file:line, what iniparser would accept silently,
+ * read differently, or crash on: a line over 1,022 bytes, a key outside any
+ * section, a duplicate key or section, invalid UTF-8, a line that is
+ * neither, a line ending in '\' (iniparser joins it to the next), text
+ * after a section header's ']'.
  */
 #ifndef LGOTP_INI_H
 #define LGOTP_INI_H
