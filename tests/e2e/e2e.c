@@ -128,6 +128,18 @@ e2e_tui(const char *db, int rows, int cols, const char *const *extra)
 	return vt_spawn_opts(&o);
 }
 
+struct vt *
+e2e_start(const char *db, const char *screen)
+{
+	const char *extra[] = { "--screen", screen, NULL };
+	struct vt *vt = e2e_tui(db, 24, 80, screen ? extra : NULL);
+	if (vt == NULL) {
+		fprintf(stderr, "cannot start %s\n", vt_lgotp_bin());
+		abort();
+	}
+	return vt;
+}
+
 char *
 e2e_today(void)
 {

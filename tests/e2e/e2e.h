@@ -27,6 +27,9 @@ void e2e_seed_bodies(const char *db);
 /* Start the TUI on DB at ROWS x COLS with the extra arguments (may be NULL). */
 struct vt *e2e_tui(const char *db, int rows, int cols, const char *const *extra);
 
+/* The TUI at 80x24, straight into entry on SCREEN (NULL: the menu); never NULL. */
+struct vt *e2e_start(const char *db, const char *screen);
+
 /* Today's date as YYYY-MM-DD (what `default = today` gives). */
 char *e2e_today(void);
 

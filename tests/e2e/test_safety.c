@@ -18,22 +18,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-static struct vt *
-start(const char *db, const char *screen)
-{
-	const char *extra[] = { "--screen", screen, NULL };
-	struct vt *vt = e2e_tui(db, 24, 80, screen ? extra : NULL);
-	assert_non_null(vt);
-	return vt;
-}
-
 static void
 test_hangup_keeps_the_form(void **state)
 {
 	(void)state;
 	char *db = e2e_db_new();
 	e2e_seed_bodies(db);
-	struct vt *vt = start(db, "survey1");
+	struct vt *vt = e2e_start(db, "survey1");
 	assert_int_equal(vt_wait_text(vt, "様式1", -1), 0);
 	vt_type_slow(vt, "011002", -1);
 	vt_type_slow(vt, "1", -1);
@@ -44,7 +35,7 @@ test_hangup_keeps_the_form(void **state)
 	vt_free(vt);
 
 	/* The next start, through the menu, goes back to the form and offers it. */
-	vt = start(db, NULL);
+	vt = e2e_start(db, NULL);
 	assert_int_equal(vt_wait_text(vt, "元に戻しますか", -1), 0);
 	vt_type(vt, "y");
 	assert_int_equal(vt_wait_text(vt, "[山田", -1), 0);
@@ -70,7 +61,7 @@ test_hangup_keeps_the_form(void **state)
 	free(csv);
 
 	/* Saved: no draft is offered any more. */
-	vt = start(db, "survey1");
+	vt = e2e_start(db, "survey1");
 	assert_int_equal(vt_wait_text(vt, "様式1", -1), 0);
 	vt_settle(vt, 300, -1);
 	assert_false(vt_has_text(vt, "元に戻しますか"));
@@ -86,7 +77,7 @@ test_kill_9_loses_at_most_the_field_being_typed(void **state)
 	(void)state;
 	char *db = e2e_db_new();
 	e2e_seed_bodies(db);
-	struct vt *vt = start(db, "survey1");
+	struct vt *vt = e2e_start(db, "survey1");
 	assert_int_equal(vt_wait_text(vt, "様式1", -1), 0);
 	vt_type_slow(vt, "012025", -1);
 	vt_type_slow(vt, "3", -1);
@@ -95,7 +86,7 @@ test_kill_9_loses_at_most_the_field_being_typed(void **state)
 	vt_kill(vt, SIGKILL);
 	assert_int_equal(vt_wait_exit(vt, -1, NULL), 0);
 	vt_free(vt);
-	vt = start(db, "survey1");
+	vt = e2e_start(db, "survey1");
 	assert_int_equal(vt_wait_text(vt, "元に戻しますか", -1), 0);
 	vt_type(vt, "y");
 	assert_int_equal(vt_wait_text(vt, "[企画課", -1), 0);
@@ -106,7 +97,7 @@ test_kill_9_loses_at_most_the_field_being_typed(void **state)
 	vt_type(vt, "y");               /* discard: the draft goes too */
 	assert_int_equal(vt_wait_exit(vt, -1, NULL), 0);
 	vt_free(vt);
-	vt = start(db, "survey1");
+	vt = e2e_start(db, "survey1");
 	assert_int_equal(vt_wait_text(vt, "様式1", -1), 0);
 	vt_settle(vt, 300, -1);
 	assert_false(vt_has_text(vt, "元に戻しますか"));
@@ -116,19 +107,25 @@ test_kill_9_loses_at_most_the_field_being_typed(void **state)
 	e2e_db_free(db);
 }
 
-/* Open body 011002 for editing from the body screen's own look-up. */
+/* Open the one body QUERY finds, for editing, from the body screen's look-up. */
 static struct vt *
-open_body(const char *db)
+open_body_by(const char *db, const char *query)
 {
-	struct vt *vt = start(db, "body");
+	struct vt *vt = e2e_start(db, "body");
 	assert_int_equal(vt_wait_text(vt, "団体", -1), 0);
 	vt_settle(vt, -1, -1);
 	vt_ctrl(vt, 'f');
 	assert_int_equal(vt_wait_text(vt, "検索:", -1), 0);
-	vt_type(vt, "011002");
+	vt_type(vt, query);
 	assert_int_equal(vt_wait_text(vt, "1/1", -1), 0);
 	vt_key(vt, VT_KEY_ENTER);
 	return vt;
+}
+
+static struct vt *
+open_body(const char *db)
+{
+	return open_body_by(db, "011002");
 }
 
 static void
@@ -203,14 +200,7 @@ test_delete(void **state)
 	assert_int_equal(vt_wait_exit(vt, -1, NULL), 0);
 	vt_free(vt);
 	/* 竹富町: nobody names it. */
-	vt = start(db, "body");
-	assert_int_equal(vt_wait_text(vt, "団体", -1), 0);
-	vt_settle(vt, -1, -1);
-	vt_ctrl(vt, 'f');
-	assert_int_equal(vt_wait_text(vt, "検索:", -1), 0);
-	vt_type(vt, "たけとみ");
-	assert_int_equal(vt_wait_text(vt, "1/1", -1), 0);
-	vt_key(vt, VT_KEY_ENTER);
+	vt = open_body_by(db, "たけとみ");
 	assert_int_equal(vt_wait_text(vt, "修正 473812", -1), 0);
 	vt_ctrl(vt, 'x');
 	assert_int_equal(vt_wait_text(vt, "削除しますか", -1), 0);

@@ -30,15 +30,6 @@ import(const char *db, const char *screen, const char *file)
 	free(err);
 }
 
-static struct vt *
-start(const char *db, const char *screen)
-{
-	const char *extra[] = { "--screen", screen, NULL };
-	struct vt *vt = e2e_tui(db, 24, 80, screen ? extra : NULL);
-	assert_non_null(vt);
-	return vt;
-}
-
 /* Send KEYS one at a time and count them. */
 static int keystrokes;
 
@@ -63,7 +54,7 @@ test_survey3_warns_after_intent_4(void **state)
 	char *db = e2e_db_new();
 	e2e_seed_bodies(db);
 	/* 様式1 with intent 4 (not taking part) for 新宿区. */
-	struct vt *vt = start(db, "survey1");
+	struct vt *vt = e2e_start(db, "survey1");
 	assert_int_equal(vt_wait_text(vt, "様式1", -1), 0);
 	vt_type_slow(vt, "131041", -1);
 	vt_type_slow(vt, "4", -1);
@@ -74,7 +65,7 @@ test_survey3_warns_after_intent_4(void **state)
 	vt_free(vt);
 
 	/* Then 様式3 for the same body: a warning and a question. */
-	vt = start(db, "survey3");
+	vt = e2e_start(db, "survey3");
 	assert_int_equal(vt_wait_text(vt, "様式3", -1), 0);
 	vt_settle(vt, -1, -1);
 	keystrokes = 0;
@@ -124,7 +115,7 @@ test_status_board_counts(void **state)
 	char *db = e2e_db_new();
 	e2e_seed_bodies(db);
 	import(db, "survey1", "conf/demo/survey1.csv");
-	struct vt *vt = start(db, NULL);
+	struct vt *vt = e2e_start(db, NULL);
 	assert_int_equal(vt_wait_text(vt, "業務デスク", -1), 0);
 	vt_settle(vt, -1, -1);
 	vt_type(vt, "7");
@@ -150,7 +141,7 @@ test_trainee_through_every_status(void **state)
 	(void)state;
 	char *db = e2e_db_new();
 	e2e_seed_bodies(db);
-	struct vt *vt = start(db, "trainee");
+	struct vt *vt = e2e_start(db, "trainee");
 	assert_int_equal(vt_wait_text(vt, "研修員", -1), 0);
 	vt_settle(vt, -1, -1);
 	keystrokes = 0;
