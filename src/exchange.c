@@ -46,15 +46,37 @@
 /*
  * At most four updates a second, the first after half a second, so a
  * short run stays quiet.  The caller decides whether ERR is a terminal.
+ * LGOTP_PROGRESS_DELAY (seconds) moves the first update, as git's
+ * GIT_PROGRESS_DELAY does: 0 shows it from the first row, which is how
+ * the tests see a progress line without depending on the machine's speed.
  */
+#define PROGRESS_DELAY    0.5
+#define PROGRESS_INTERVAL 0.25
+
 struct progress {
 	bool on;
 	FILE *f;
 	const struct app *app;
 	double start, last;
+	double delay;
 	bool shown;
 	unsigned tick;
 };
+
+/* LGOTP_PROGRESS_DELAY when it is a number of seconds >= 0, else the default. */
+static double
+progress_delay(void)
+{
+	const char *v = getenv("LGOTP_PROGRESS_DELAY");
+	if (v == NULL || *v == '\0')
+		return PROGRESS_DELAY;
+	char *end;
+	errno = 0;
+	double d = strtod(v, &end);
+	if (errno != 0 || *end != '\0' || !(d >= 0.0 && d <= 3600.0))
+		return PROGRESS_DELAY;
+	return d;
+}
 
 static double
 now_seconds(void)
@@ -71,7 +93,9 @@ progress_start(struct progress *p, bool on, FILE *f, const struct app *app)
 	p->on = on;
 	p->f = f;
 	p->app = app;
-	p->start = p->last = now_seconds();
+	p->delay = progress_delay();
+	p->start = now_seconds();
+	p->last = p->start - PROGRESS_INTERVAL;
 }
 
 /* DONE rows or records so far; FRAC of the whole done, or < 0 when unknown. */
@@ -81,7 +105,7 @@ progress_tick(struct progress *p, long done, double frac)
 	if (!p->on || (p->tick++ & 63) != 0)
 		return;
 	double t = now_seconds();
-	if (t - p->start < 0.5 || t - p->last < 0.25)
+	if (t - p->start < p->delay || t - p->last < PROGRESS_INTERVAL)
 		return;
 	p->last = t;
 	const struct app *app = p->app;

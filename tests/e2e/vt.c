@@ -54,6 +54,8 @@ struct vt {
 	bool master_eof;        /* read gave EIO or 0: no slave descriptor is open */
 	int errfd;              /* captured stderr pipe; -1 if none or at EOF */
 	struct strbuf err;      /* what came through errfd */
+	bool keep_transcript;
+	struct strbuf transcript; /* every byte from the master, when keep_transcript */
 
 	VTerm *term;
 	VTermScreen *screen;
@@ -407,6 +409,7 @@ vt_spawn_opts(const struct vt_opts *o)
 		fcntl(vt->errfd, F_SETFL, fcntl(vt->errfd, F_GETFL) | O_NONBLOCK);
 	vt->last_data = vt_now();
 	vt->cursor_visible = true;
+	vt->keep_transcript = o->keep_transcript;
 	const char *t = getenv("LGOTP_E2E_TRACE");
 	vt->trace = t != NULL && *t != '\0' && strcmp(t, "0") != 0;
 
@@ -512,6 +515,8 @@ vt_read_master(struct vt *vt, int64_t until)
 		ssize_t r = read(vt->master, buf, sizeof buf);
 		if (r > 0) {
 			vterm_input_write(vt->term, buf, (size_t)r);
+			if (vt->keep_transcript)
+				sb_add(&vt->transcript, buf, (size_t)r);
 			got += (size_t)r;
 			if (vt_now() >= until)
 				break;
@@ -1109,6 +1114,12 @@ vt_bytes_reset(struct vt *vt)
 	vt->bytes = 0;
 }
 
+const char *
+vt_transcript(struct vt *vt)
+{
+	return vt->transcript.s != NULL ? vt->transcript.s : "";
+}
+
 /* --- Controlling the child ------------------------------------------------------ */
 
 int
@@ -1188,5 +1199,6 @@ vt_free(struct vt *vt)
 	vterm_free(vt->term);
 	sb_free(&vt->outq);
 	sb_free(&vt->err);
+	sb_free(&vt->transcript);
 	free(vt);
 }

@@ -74,6 +74,7 @@ struct vt_opts {
 	char *const *argv;         /* argv[0] is looked up in the child's PATH */
 	char *const *envp_extra;   /* NULL-terminated, or NULL; see vt_spawn() */
 	bool capture_stderr;       /* stderr to a pipe read by vt_stderr(), not the pty */
+	bool keep_transcript;      /* keep every byte read from the pty for vt_transcript() */
 };
 
 /*
@@ -235,6 +236,13 @@ void vt_dump(struct vt *vt, FILE *f);
  */
 size_t vt_bytes_received(struct vt *vt);
 void vt_bytes_reset(struct vt *vt);
+/*
+ * Every byte read from the pty since spawn, NUL-terminated, when spawned
+ * with keep_transcript ("" otherwise).  For output that is drawn and then
+ * erased again before a screen check could see it, such as a progress
+ * line.  Valid until the next vt_* call on vt.
+ */
+const char *vt_transcript(struct vt *vt);
 
 /* --- Controlling the child ----------------------------------------------- */
 
