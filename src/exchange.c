@@ -24,6 +24,7 @@
 #include <unistr.h>
 
 #include "effects.h"
+#include "rekey.h"
 #include "roles.h"
 #include "store.h"
 #include "text.h"
@@ -1568,7 +1569,14 @@ struct export_state {
 	long done;
 	size_t total;
 	struct progress pg;
+	struct strlist verified;    /* verified_only: the keys verified, in key order */
 };
+
+static int
+cmp_key(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
 
 static int
 export_one(void *arg, struct record *r)
@@ -1583,6 +1591,14 @@ export_one(void *arg, struct record *r)
 		if (strcmp(record_get(r, sd->fields[es->o->filters[i].field].id),
 		    es->o->filters[i].value) != 0)
 			return 0;
+	if (es->o->verified_only) {
+		char *key = store_key(sd, r);
+		bool found = es->verified.n > 0 &&
+		    bsearch(&key, es->verified.v, es->verified.n, sizeof *es->verified.v, cmp_key) != NULL;
+		free(key);
+		if (!found)
+			return 0;
+	}
 	for (size_t f = 0; f < sd->nfields; f++)
 		es->row[f] = record_get(r, sd->fields[f].id);
 	char *why = NULL;
@@ -1613,12 +1629,19 @@ exchange_export(struct app *app, const struct screen_def *sd, FILE *out,
     const struct export_opts *opts, FILE *err)
 {
 	struct export_state es = { app, sd, opts, csv_writer_new(out, opts->encoding), err, NULL, 0,
-		0, 0, { 0 } };
+		0, 0, { 0 }, { 0 } };
 	char *why = NULL;
 	int rc = 0;
 	if (es.w == NULL) {
 		fprintf(err, "%s\n", T(app, "このシステムでは CP932 に変換できません",
 		    "this system cannot convert to CP932"));
+		return 2;
+	}
+	/* Read before the records: a callback of store_each may not open a transaction. */
+	if (opts->verified_only && rekey_verified_keys(app->db, sd, &es.verified, &why) != 0) {
+		fprintf(err, "%s: %s\n", sd->name, why);
+		free(why);
+		csv_writer_free(es.w);
 		return 2;
 	}
 	es.row = xcalloc(sd->nfields ? sd->nfields : 1, sizeof *es.row);
@@ -1648,5 +1671,6 @@ exchange_export(struct app *app, const struct screen_def *sd, FILE *out,
 	progress_clear(&es.pg);
 	csv_writer_free(es.w);
 	free(es.row);
+	strlist_free(&es.verified);
 	return rc;
 }

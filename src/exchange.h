@@ -87,6 +87,7 @@ struct export_opts {
 	const struct export_filter *filters;    /* all must hold */
 	size_t nfilters;
 	bool progress;      /* show progress on ERR */
+	bool verified_only; /* only records verified by double keying (rekey.h) */
 };
 
 /*

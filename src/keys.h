@@ -40,7 +40,9 @@ enum action {
 };
 
 /* Where a key is pressed: the same key can mean different things. */
-enum key_context { KEYCTX_FORM = 1, KEYCTX_LIST = 2, KEYCTX_MENU = 4 };
+/* KEYCTX_VERIFY: the form in verify mode, where nothing may show or copy
+ * values the verifier keys blind (no ditto, history or delete). */
+enum key_context { KEYCTX_FORM = 1, KEYCTX_LIST = 2, KEYCTX_MENU = 4, KEYCTX_VERIFY = 8 };
 
 /* The action of key CH (a function-key code when IS_CODE) in CONTEXT. */
 enum action keys_action(int ch, bool is_code, enum key_context context);

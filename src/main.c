@@ -52,6 +52,7 @@ struct options {
 	size_t nwhere;
 	int dry_run;
 	int lean;
+	int verified;               /* export: only records verified by double keying */
 };
 
 static void
@@ -82,6 +83,7 @@ usage(FILE *f)
 	      "  --dry-run          import: check every row, store nothing\n"
 	      "  --where FIELD=VALUE\n"
 	      "                     export: only records whose FIELD is VALUE (repeatable: all)\n"
+	      "  --verified         export: only records a second operator verified\n"
 	      "  --fy YEAR          report, export: the fiscal year (2025, R7; a report's default:\n"
 	      "                     the survey year)\n"
 	      "  --user USER        audit: only this Unix user's changes\n"
@@ -263,7 +265,12 @@ cmd_export(struct app *app, const struct options *o, char **argv, int argc)
 	/* Labels only when asked: the default header is the field ids, which
 	 * SPEC promises for round trips whatever the configured language. */
 	struct export_opts eo = { CSV_UTF8_BOM, o->lang ? (int)app->lang : -1, NULL, 0,
-		isatty(2) != 0 };
+		isatty(2) != 0, o->verified != 0 };
+	if (eo.verified_only && !sd->verify) {
+		fprintf(stderr, T(app, "lgotp: --verified: %s は二重入力で照合する画面ではありません\n",
+		    "lgotp: --verified: screen %s is not verified by double keying\n"), sd->name);
+		return 2;
+	}
 	if (encoding_arg(o, &eo.encoding) != 0)
 		return 2;
 	/* The database first: a filter's value may name another record. */
@@ -436,6 +443,8 @@ options_fit(const struct options *o, const char *cmd)
 		bad = "--dry-run: import";
 	else if (o->nwhere && !export)
 		bad = "--where: export";
+	else if (o->verified && !export)
+		bad = "--verified: export";
 	else if (o->fy && !export && !report)
 		bad = "--fy: export, report";
 	else if ((o->user || o->since) && !(cmd && strcmp(cmd, "audit") == 0))
@@ -580,6 +589,7 @@ main(int argc, char **argv)
 		{ "fy", required_argument, NULL, 'y' },
 		{ "where", required_argument, NULL, 'w' },
 		{ "dry-run", no_argument, NULL, 'n' },
+		{ "verified", no_argument, NULL, 'v' },
 		{ "user", required_argument, NULL, 'u' },
 		{ "since", required_argument, NULL, 'Z' },
 		{ "lean", no_argument, NULL, 'L' },
@@ -607,6 +617,7 @@ main(int argc, char **argv)
 			where[o.nwhere++] = optarg;
 			break;
 		case 'n': o.dry_run = 1; break;
+		case 'v': o.verified = 1; break;
 		case 'u': o.user = optarg; break;
 		case 'Z': o.since = optarg; break;
 		case 'L': o.lean = 1; break;

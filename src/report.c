@@ -1,5 +1,7 @@
 #include "report.h"
 
+#include "rekey.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -101,31 +103,74 @@ build_chase(const struct report_def *rd, struct app *app, const struct report_op
 	return report_chase(app, opts, t, cause);
 }
 
+/* N of D as a percentage with one decimal, or "" when D is 0. */
+static void
+percent(char *buf, size_t size, long n, long d)
+{
+	if (d > 0)
+		snprintf(buf, size, "%.1f", 100.0 * (double)n / (double)d);
+	else
+		snprintf(buf, size, "%s", "");
+}
+
+/* The verification columns shared by `operators` and `operator-fields`. */
+static void
+verify_columns(struct table *t, const struct app *app, size_t c)
+{
+	table_column(t, c, "checked", T(app, "照合された項目", "fields checked"));
+	table_column(t, c + 1, "keyed_errors", T(app, "入力誤り", "keying errors"));
+	table_column(t, c + 2, "keyed_error_rate", T(app, "入力誤り率%", "keying error %"));
+	table_column(t, c + 3, "rekeyed", T(app, "照合入力した項目", "fields re-keyed"));
+	table_column(t, c + 4, "verify_errors", T(app, "照合誤り", "verifying errors"));
+	table_column(t, c + 5, "verify_error_rate", T(app, "照合誤り率%", "verifying error %"));
+}
+
+/* The six values of verify_columns for C, into CELLS[0..5] of 32 bytes. */
+static void
+verify_cells(char cells[6][32], const struct stats_counts *c)
+{
+	snprintf(cells[0], 32, "%ld", c->checked);
+	snprintf(cells[1], 32, "%ld", c->keyed_errors);
+	percent(cells[2], 32, c->keyed_errors, c->checked);
+	snprintf(cells[3], 32, "%ld", c->rekeyed);
+	snprintf(cells[4], 32, "%ld", c->verify_errors);
+	percent(cells[5], 32, c->verify_errors, c->rekeyed);
+}
+
 static int
-stats_row(void *arg, const char *day, const char *user, const char *screen,
+stats_row(void *arg, const char *day, const char *user, const char *screen, const char *field,
     const struct stats_counts *c)
 {
 	struct table *t = arg;
-	char rec[32], keys[32], per[32], corr[32], rate[32];
+	if (field != NULL)
+		return 0;
+	char rec[32], keys[32], per[32], corr[32], rate[32], ver[32], v[6][32];
 	snprintf(rec, sizeof rec, "%ld", c->records);
 	snprintf(keys, sizeof keys, "%ld", c->keystrokes);
 	snprintf(per, sizeof per, "%.1f", c->records ? (double)c->keystrokes / (double)c->records : 0.0);
 	snprintf(corr, sizeof corr, "%ld", c->corrections);
 	snprintf(rate, sizeof rate, "%.1f",
 	    c->keystrokes ? 100.0 * (double)c->corrections / (double)c->keystrokes : 0.0);
-	const char *row[] = { day, user, screen, rec, keys, per, corr, rate };
+	snprintf(ver, sizeof ver, "%ld", c->verified);
+	verify_cells(v, c);
+	const char *row[] = { day, user, screen, rec, keys, per, corr, rate, ver,
+		v[0], v[1], v[2], v[3], v[4], v[5] };
 	table_add(t, row);
 	return 0;
 }
 
-/* Per operator, day and screen: records keyed, keystrokes, corrections. */
+/*
+ * Per operator, day and screen: records keyed, keystrokes, corrections,
+ * records verified, and the keying and verifying error rates that double
+ * keying found (rekey.h).
+ */
 static int
 build_operators(const struct report_def *rd, struct app *app, const struct report_opts *opts,
     struct table *t, char **cause)
 {
 	(void)rd;
 	(void)opts;
-	table_init(t, 8);
+	table_init(t, 15);
 	table_column(t, 0, "day", T(app, "日付", "day"));
 	table_column(t, 1, "user", T(app, "利用者", "user"));
 	table_column(t, 2, "screen", T(app, "画面", "screen"));
@@ -134,17 +179,124 @@ build_operators(const struct report_def *rd, struct app *app, const struct repor
 	table_column(t, 5, "keys_per_record", T(app, "1件あたり打鍵", "keys per record"));
 	table_column(t, 6, "corrections", T(app, "訂正", "corrections"));
 	table_column(t, 7, "corrections_per_100_keys", T(app, "訂正/100打鍵", "corrections per 100 keys"));
+	table_column(t, 8, "verified", T(app, "照合件数", "records verified"));
+	verify_columns(t, app, 9);
 	if (stats_each(app->db, stats_row, t, cause) != 0) {
 		table_free(t);
 		return -1;
 	}
-	t->summary = xstrdup(T(app, "訂正: Backspace・Delete・Ctrl-U と前の項目へ戻ること",
-	    "corrections: Backspace, Delete, Ctrl-U and going back a field"));
+	t->summary = xstrdup(T(app, "訂正: Backspace・Delete・Ctrl-U と前の項目へ戻ること。誤り: 二重入力の照合で見つかったもの",
+	    "corrections: Backspace, Delete, Ctrl-U and going back a field; errors: found by double keying"));
+	return 0;
+}
+
+struct field_rows {
+	struct table *t;
+	const struct app *app;
+};
+
+static int
+field_row(void *arg, const char *day, const char *user, const char *screen, const char *field,
+    const struct stats_counts *c)
+{
+	struct field_rows *fr = arg;
+	if (field == NULL)
+		return 0;
+	const struct screen_def *sd = schema_screen(fr->app->schema, screen);
+	int fi = sd ? schema_field_index(sd, field) : -1;
+	const char *label = fi >= 0 ? sd->fields[fi].label[fr->app->lang] : field;
+	char v[6][32];
+	verify_cells(v, c);
+	const char *row[] = { day, user, screen, field, label, v[0], v[1], v[2], v[3], v[4], v[5] };
+	table_add(fr->t, row);
+	return 0;
+}
+
+/* Per operator, day, screen and field: what double keying found, where errors come from. */
+static int
+build_operator_fields(const struct report_def *rd, struct app *app, const struct report_opts *opts,
+    struct table *t, char **cause)
+{
+	(void)rd;
+	(void)opts;
+	table_init(t, 11);
+	table_column(t, 0, "day", T(app, "日付", "day"));
+	table_column(t, 1, "user", T(app, "利用者", "user"));
+	table_column(t, 2, "screen", T(app, "画面", "screen"));
+	table_column(t, 3, "field", T(app, "項目ID", "field id"));
+	table_column(t, 4, "label", T(app, "項目", "field"));
+	verify_columns(t, app, 5);
+	struct field_rows fr = { t, app };
+	if (stats_each(app->db, field_row, &fr, cause) != 0) {
+		table_free(t);
+		return -1;
+	}
+	return 0;
+}
+
+struct keyer_rows {
+	struct table *t;
+	const struct app *app;
+};
+
+static int
+keyer_row(void *arg, const struct rekey_keyer *k)
+{
+	struct keyer_rows *kr = arg;
+	const struct settings *st = &kr->app->schema->settings;
+	char c[9][32];
+	snprintf(c[0], 32, "%ld", k->keyed);
+	snprintf(c[1], 32, "%ld", k->waiting);
+	snprintf(c[2], 32, "%ld", k->verified);
+	snprintf(c[3], 32, "%ld", k->corrected);
+	snprintf(c[4], 32, "%ld", k->unsampled);
+	snprintf(c[5], 32, "%ld", k->checked);
+	snprintf(c[6], 32, "%ld", k->errors);
+	percent(c[7], 32, k->errors, k->checked);
+	/* What the next record of theirs gets. */
+	if (rekey_verify_all(st->verify_new_keyer, st->verify_sample, st->verify_max_error_rate,
+	    k->keyed, k->checked, k->errors))
+		snprintf(c[8], 32, "%s", T(kr->app, "全件", "all"));
+	else
+		snprintf(c[8], 32, T(kr->app, "%ld件に1件", "1 in %ld"), st->verify_sample);
+	const char *row[] = { k->screen, k->user, c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8] };
+	table_add(kr->t, row);
+	return 0;
+}
+
+/* Per verify screen and keyer: records keyed, waiting, verified, corrected, and the sampling now. */
+static int
+build_verification(const struct report_def *rd, struct app *app, const struct report_opts *opts,
+    struct table *t, char **cause)
+{
+	(void)rd;
+	(void)opts;
+	table_init(t, 11);
+	table_column(t, 0, "screen", T(app, "画面", "screen"));
+	table_column(t, 1, "keyer", T(app, "入力者", "keyer"));
+	table_column(t, 2, "keyed", T(app, "入力件数", "keyed"));
+	table_column(t, 3, "waiting", T(app, "照合待ち", "waiting"));
+	table_column(t, 4, "verified", T(app, "照合済", "verified"));
+	table_column(t, 5, "corrected", T(app, "訂正済", "corrected"));
+	table_column(t, 6, "not_sampled", T(app, "抽出外", "not sampled"));
+	table_column(t, 7, "checked", T(app, "照合された項目", "fields checked"));
+	table_column(t, 8, "errors", T(app, "入力誤り", "keying errors"));
+	table_column(t, 9, "error_rate", T(app, "入力誤り率%", "keying error %"));
+	table_column(t, 10, "sampling", T(app, "次の抽出", "next sampling"));
+	struct keyer_rows kr = { t, app };
+	if (rekey_each_keyer(app->db, app->schema, keyer_row, &kr, cause) != 0) {
+		table_free(t);
+		return -1;
+	}
 	return 0;
 }
 
 static const struct report_def builtin[] = {
 	{ "operators", { "入力者別の統計", "Operator statistics" }, build_operators, NULL },
+	{ "operator-fields", { "入力者別・項目別の誤り", "Errors by operator and field" },
+	  build_operator_fields, NULL },
+	{ "verification", { "二重入力の照合状況", "Double keying: verification status" },
+	  build_verification, NULL },
 	{ "survey-status", { "利用要望調査 提出状況", "Survey status board" }, build_survey_status, NULL },
 	{ "chase", { "督促リスト (期限超過)", "Chase list (late bodies)" }, build_chase, NULL },
 	{ "by-country", { "受入実績 (国別・年度別)", "Acceptance by country and year" },

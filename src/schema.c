@@ -21,17 +21,18 @@
 
 static const char *const screen_keys[] = {
 	"title_ja", "title_en", "key", "list", "search", "label", "fy", "confidential", "hint_ja",
-	"hint_en", NULL
+	"hint_en", "verify", NULL
 };
 static const char *const field_keys[] = {
 	"label_ja", "label_en", "type", "width", "required", "carry", "autoskip", "default",
 	"ref", "min", "max", "row", "col", "derive", "kana", "compute", "readonly", "order",
 	"except", "log", NULL
 };
-static const char *const settings_sections[] = { "database", "survey", "display", "paths", NULL };
+static const char *const settings_sections[] = { "database", "survey", "display", "paths",
+	"verify", NULL };
 static const char *const settings_keys[] = {
 	"database:dir", "survey:year", "display:lang", "display:lean", "paths:screens",
-	"paths:years", NULL
+	"paths:years", "verify:new_keyer", "verify:sample", "verify:max_error_rate", NULL
 };
 
 static int
@@ -727,6 +728,7 @@ load_screen(const char *path, struct screen_def *sd, struct strlist *errs)
 	sd->label = nlabel ? label[0] : (sd->nkey ? sd->key[0] : 0);
 	free(label);
 	sd->confidential = ini_get_bool(ini, "screen", "confidential", 0, errs);
+	sd->verify = ini_get_bool(ini, "screen", "verify", 0, errs);
 	sd->hint[LANG_JA] = dup_or_null(ini_get(ini, "screen", "hint_ja"));
 	sd->hint[LANG_EN] = dup_or_null(ini_get(ini, "screen", "hint_en"));
 	size_t nfy;
@@ -903,6 +905,19 @@ load_settings(struct schema *s, const char *conf_path, struct strlist *errs)
 	else if (lang && strcmp(lang, "ja") != 0)
 		ERR(ini, ini_line(ini, "display", "lang"), "lang: expected ja or en, not '%s'", lang);
 	st->lean = ini_get_bool(ini, "display", "lean", 0, errs);
+	st->verify_new_keyer = ini_get_long(ini, "verify", "new_keyer", 20, 0, 1000000, errs);
+	st->verify_sample = ini_get_long(ini, "verify", "sample", 5, 1, 1000000, errs);
+	st->verify_max_error_rate = 1.0;
+	const char *rate = ini_get(ini, "verify", "max_error_rate");
+	if (rate != NULL) {
+		char *end;
+		double d = strtod(rate, &end);
+		if (end == rate || *end != '\0' || !(d >= 0.0 && d <= 100.0))
+			ERR(ini, ini_line(ini, "verify", "max_error_rate"),
+			    "max_error_rate: a percentage from 0 to 100, not '%s'", rate);
+		else
+			st->verify_max_error_rate = d;
+	}
 	st->screens_dir = dup_or_null(ini_get(ini, "paths", "screens"));
 	st->years_dir = dup_or_null(ini_get(ini, "paths", "years"));
 }
@@ -978,8 +993,15 @@ load_menu(struct schema *s, const char *path, struct strlist *errs)
 				it->mode = MENU_ENTRY;
 			else if (strcmp(mode, "browse") == 0)
 				it->mode = MENU_BROWSE;
-			else {
-				ERR(ini, line, "items: %s: mode must be entry, browse or report, not '%s'",
+			else if (strcmp(mode, "verify") == 0 && sd->verify)
+				it->mode = MENU_VERIFY;
+			else if (strcmp(mode, "verify") == 0) {
+				ERR(ini, line, "items: %s:verify: the screen is not marked verify = yes",
+				    parts.v[p]);
+				free(it->file);
+				continue;
+			} else {
+				ERR(ini, line, "items: %s: mode must be entry, browse, verify or report, not '%s'",
 				    parts.v[p], mode);
 				free(it->file);
 				continue;

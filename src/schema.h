@@ -10,7 +10,8 @@
  *   [screen]       title_ja, title_en, key (field ids), list (columns of the
  *                  browse list), search (fields indexed for incremental
  *                  search), label (the field that names a record in
- *                  look-ups elsewhere)
+ *                  look-ups elsewhere), verify (yes: records keyed here are
+ *                  keyed again blind by a second operator, rekey.h)
  *   [field.ID]     one per field, in entry order: label_ja, label_en, type,
  *                  width, required, carry, autoskip, default, ref, min, max,
  *                  row, col, derive, and for choices one `choice.CODE =
@@ -22,7 +23,8 @@
  *   [match]        ranks the look-up of one ref field (see struct match_def)
  * Field keys beyond those: compute, readonly, order = forward, except, log.
  * The settings file:
- *   [database] dir; [survey] year; [display] lang, lean; [paths] screens, years
+ *   [database] dir; [survey] year; [display] lang, lean; [paths] screens, years;
+ *   [verify] new_keyer, sample, max_error_rate
  * The year files (conf/years/FY.ini): any sections; read by `year:` rules,
  *   computations and the first screen's [events] (event.N = DATE | 日本語 | English).
  * The survey board (conf/survey.ini): [board] bodies, kinds; [form.NAME]
@@ -31,7 +33,8 @@
  *   fy = FIELD, columns = FIELD, ..., totals = FIELD, ...
  * The menu file:
  *   [menu] title_ja, title_en; [group.NAME] title_ja, title_en,
- *   items = SCREEN:MODE, ... with MODE entry or browse, or REPORT:report.
+ *   items = SCREEN:MODE, ... with MODE entry, browse or verify (screens with
+ *   verify = yes), or REPORT:report.
  */
 #ifndef LGOTP_SCHEMA_H
 #define LGOTP_SCHEMA_H
@@ -147,6 +150,7 @@ struct screen_def {
 	size_t label;               /* field naming a record elsewhere */
 	int fy;                     /* the fiscal-year field, or -1 */
 	bool confidential;          /* roles' `*` does not reach it (counseling notes) */
+	bool verify;                /* records keyed here are verified by a second keying (rekey.h) */
 	char *hint[LANG_COUNT];     /* a line under the title; {year:SEC.KEY} filled in, or NULL */
 	struct import_layout *imports;
 	size_t nimports;
@@ -194,7 +198,7 @@ struct board_def {
 	size_t nforms;
 };
 
-enum menu_mode { MENU_ENTRY, MENU_BROWSE, MENU_REPORT };
+enum menu_mode { MENU_ENTRY, MENU_BROWSE, MENU_REPORT, MENU_VERIFY };
 
 struct menu_item {
 	const struct screen_def *screen;    /* NULL for a report */
@@ -216,6 +220,10 @@ struct settings {
 	long survey_year;
 	enum lang lang;
 	int lean;
+	/* [verify]: which records a second operator keys again (rekey.h) */
+	long verify_new_keyer;          /* a keyer's first records on a screen: all */
+	long verify_sample;             /* then 1 in this many ... */
+	double verify_max_error_rate;   /* ... while their error rate (%) stays below this */
 	char *screens_dir;
 	char *years_dir;
 };

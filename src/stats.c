@@ -1,5 +1,6 @@
 #include "stats.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,16 +11,80 @@
 
 #define STATS_TABLE "stats"
 
-static const char *const names[] = { "records", "keystrokes", "corrections" };
+/* The counters by the names they are stored under, in struct order. */
+static const struct {
+	const char *name;
+	size_t offset;
+} counters[] = {
+	{ "records", offsetof(struct stats_counts, records) },
+	{ "keystrokes", offsetof(struct stats_counts, keystrokes) },
+	{ "corrections", offsetof(struct stats_counts, corrections) },
+	{ "verified", offsetof(struct stats_counts, verified) },
+	{ "checked", offsetof(struct stats_counts, checked) },
+	{ "keyed_errors", offsetof(struct stats_counts, keyed_errors) },
+	{ "rekeyed", offsetof(struct stats_counts, rekeyed) },
+	{ "verify_errors", offsetof(struct stats_counts, verify_errors) },
+};
+#define NCOUNTERS (sizeof counters / sizeof counters[0])
 
 static long *
-counter(struct stats_counts *c, int i)
+counter(struct stats_counts *c, size_t i)
 {
-	return i == 0 ? &c->records : i == 1 ? &c->keystrokes : &c->corrections;
+	return (long *)(void *)((char *)c + counters[i].offset);
+}
+
+static void
+counts_from(const struct record *r, struct stats_counts *c)
+{
+	memset(c, 0, sizeof *c);
+	for (size_t i = 0; i < NCOUNTERS; i++)
+		*counter(c, i) = atol(record_get(r, counters[i].name));
+}
+
+int
+stats_txn_add(struct db_txn *txn, const char *day, const char *user, const char *screen,
+    const char *field, const struct stats_counts *c, char **cause)
+{
+	struct strbuf key = SB_INIT;
+	sb_adds(&key, day);
+	sb_addc(&key, '\0');
+	sb_adds(&key, user);
+	sb_addc(&key, '\0');
+	sb_adds(&key, screen);
+	if (field != NULL) {
+		sb_addc(&key, '\0');
+		sb_adds(&key, field);
+	}
+	const void *v;
+	size_t vl;
+	struct record *r = NULL;
+	int rc = db_get(txn, STATS_TABLE, key.s, key.len, &v, &vl, cause);
+	if (rc >= 0 && rc == 0 && record_decode(v, vl, &r, cause) != 0)
+		rc = -1;
+	if (rc >= 0) {
+		if (r == NULL)
+			r = record_new();
+		struct stats_counts sum;
+		counts_from(r, &sum);
+		for (size_t i = 0; i < NCOUNTERS; i++) {
+			*counter(&sum, i) += *counter((struct stats_counts *)c, i);
+			char buf[32];
+			snprintf(buf, sizeof buf, "%ld", *counter(&sum, i));
+			record_set(r, counters[i].name, buf);
+		}
+		void *buf;
+		size_t len;
+		record_encode(r, &buf, &len);
+		rc = db_put(txn, STATS_TABLE, key.s, key.len, buf, len, cause);
+		free(buf);
+	}
+	record_free(r);
+	sb_free(&key);
+	return rc < 0 ? -1 : 0;
 }
 
 struct add_args {
-	struct strbuf key;
+	const char *day, *screen;
 	const struct stats_counts *c;
 };
 
@@ -27,50 +92,21 @@ static int
 add_txn(struct db_txn *txn, void *arg, char **cause)
 {
 	struct add_args *a = arg;
-	const void *v;
-	size_t vl;
-	struct record *r = NULL;
-	int rc = db_get(txn, STATS_TABLE, a->key.s, a->key.len, &v, &vl, cause);
-	if (rc < 0)
-		return -1;
-	if (rc == 0 && record_decode(v, vl, &r, cause) != 0)
-		return -1;
-	if (r == NULL)
-		r = record_new();
-	struct stats_counts sum = *a->c;
-	for (int i = 0; i < 3; i++) {
-		*counter(&sum, i) += atol(record_get(r, names[i]));
-		char buf[32];
-		snprintf(buf, sizeof buf, "%ld", *counter(&sum, i));
-		record_set(r, names[i], buf);
-	}
-	void *buf;
-	size_t len;
-	record_encode(r, &buf, &len);
-	record_free(r);
-	rc = db_put(txn, STATS_TABLE, a->key.s, a->key.len, buf, len, cause);
-	free(buf);
-	return rc;
+	return stats_txn_add(txn, a->day, audit_user(), a->screen, NULL, a->c, cause);
 }
 
 int
 stats_add(struct db *db, const char *day, const char *screen, const struct stats_counts *c,
     char **cause)
 {
-	struct add_args a = { SB_INIT, c };
-	sb_adds(&a.key, day);
-	sb_addc(&a.key, '\0');
-	sb_adds(&a.key, audit_user());
-	sb_addc(&a.key, '\0');
-	sb_adds(&a.key, screen);
+	struct add_args a = { day, screen, c };
 	/* Counted after every save: not worth a disk sync of its own. */
-	int rc = db_write_lazy(db, add_txn, &a, cause);
-	sb_free(&a.key);
-	return rc;
+	return db_write_lazy(db, add_txn, &a, cause);
 }
 
 struct each_args {
-	int (*fn)(void *, const char *, const char *, const char *, const struct stats_counts *);
+	int (*fn)(void *, const char *, const char *, const char *, const char *,
+	    const struct stats_counts *);
 	void *arg;
 	char *error;
 };
@@ -79,31 +115,33 @@ static int
 each_cb(void *arg, const void *key, size_t klen, const void *val, size_t vlen)
 {
 	struct each_args *a = arg;
-	/* day NUL user NUL screen */
-	const char *day = key;
-	const char *user = memchr(key, '\0', klen);
-	const char *screen = user ? memchr(user + 1, '\0', klen - (size_t)(user + 1 - day)) : NULL;
-	if (screen == NULL)
-		return 0;
-	user++;
-	screen++;
-	char *d = xstrndup(day, strlen(day)), *u = xstrdup(user);
-	char *s = xstrndup(screen, klen - (size_t)(screen - day));
-	struct record *r = NULL;
-	char *why = NULL;
-	int stop = 0;
-	if (record_decode(val, vlen, &r, &why) != 0) {
-		a->error = why;
-		stop = 1;
-	} else {
-		struct stats_counts c = { atol(record_get(r, names[0])), atol(record_get(r, names[1])),
-			atol(record_get(r, names[2])) };
-		stop = a->fn(a->arg, d, u, s, &c);
-		record_free(r);
+	/* day NUL user NUL screen [NUL field]: split into up to four copies */
+	char *part[4] = { NULL, NULL, NULL, NULL };
+	const char *p = key, *end = (const char *)key + klen;
+	size_t n = 0;
+	while (n < 4) {
+		const char *nul = memchr(p, '\0', (size_t)(end - p));
+		part[n++] = xstrndup(p, (size_t)((nul ? nul : end) - p));
+		if (nul == NULL)
+			break;
+		p = nul + 1;
 	}
-	free(d);
-	free(u);
-	free(s);
+	int stop = 0;
+	if (n >= 3) {
+		struct record *r = NULL;
+		char *why = NULL;
+		if (record_decode(val, vlen, &r, &why) != 0) {
+			a->error = why;
+			stop = 1;
+		} else {
+			struct stats_counts c;
+			counts_from(r, &c);
+			stop = a->fn(a->arg, part[0], part[1], part[2], part[3], &c);
+			record_free(r);
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		free(part[i]);
 	return stop;
 }
 
@@ -122,7 +160,8 @@ each_txn(struct db_txn *txn, void *arg, char **cause)
 
 int
 stats_each(struct db *db, int (*fn)(void *arg, const char *day, const char *user,
-    const char *screen, const struct stats_counts *c), void *arg, char **cause)
+    const char *screen, const char *field, const struct stats_counts *c), void *arg,
+    char **cause)
 {
 	struct each_args a = { fn, arg, NULL };
 	return db_read(db, each_txn, &a, cause);

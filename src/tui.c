@@ -18,6 +18,7 @@ static bool started;
 static volatile sig_atomic_t stop_signal;
 static SCREEN *screen;
 static char *status_shown;      /* what the status line holds now */
+static char *note_left;         /* tui_note's message, until taken */
 static bool status_error_shown;
 static char *keyline_shown;
 static enum key_context keyline_context = KEYCTX_FORM;
@@ -48,6 +49,8 @@ tui_end(void)
 	screen = NULL;
 	free(status_shown);
 	free(keyline_shown);
+	free(note_left);
+	note_left = NULL;
 	status_shown = keyline_shown = NULL;
 }
 
@@ -258,6 +261,24 @@ tui_title(struct app *app, const char *left, const char *right)
 			tui_put(0, COLS - w - 1, w, right);
 	}
 	attrset(A_NORMAL);
+}
+
+void
+tui_note(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	free(note_left);
+	note_left = xvasprintf(fmt, ap);
+	va_end(ap);
+}
+
+char *
+tui_take_note(void)
+{
+	char *n = note_left;
+	note_left = NULL;
+	return n;
 }
 
 void

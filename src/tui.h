@@ -51,6 +51,13 @@ bool tui_size_ok(struct app *app);
 
 void tui_title(struct app *app, const char *left, const char *right);
 /* The status line; ERROR shows it highlighted.  Redrawn only when changed. */
+/*
+ * A message for the screen shown next (the menu, after a screen that ends
+ * by itself with something to say); it takes it with tui_take_note().
+ */
+void tui_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The note left for this screen (malloc'd), or NULL. */
+char *tui_take_note(void);
 void tui_status(struct app *app, bool error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void tui_keyline(struct app *app, enum key_context context);

@@ -20,6 +20,13 @@ void ui_menu(struct app *app);
 void ui_form(struct app *app, const struct screen_def *sd, const char *key);
 
 /*
+ * Verify mode of a screen with verify = yes: the records others keyed and
+ * that wait for a second keying, oldest first, each with its key fields
+ * shown and every other field empty to be keyed again (rekey.h).
+ */
+void ui_verify(struct app *app, const struct screen_def *sd);
+
+/*
  * The records of SD with incremental search starting from QUERY.  With
  * PICK, Enter returns the chosen record's key (malloc'd; NULL when the
  * operator left); otherwise Enter opens the record in the form and the list

@@ -25,18 +25,40 @@
 #include <form.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <wctype.h>
 
 #include "audit.h"
 #include "draft.h"
 #include "effects.h"
 #include "matching.h"
+#include "rekey.h"
 #include "roles.h"
 #include "stats.h"
 #include "store.h"
 #include "text.h"
 #include "tui.h"
 #include "util.h"
+
+/* Where the verifier is with one field of the record being keyed again. */
+enum verify_step {
+	VSTEP_OPEN,         /* not compared yet */
+	VSTEP_REKEY,        /* differed once: the verifier keys it again */
+	VSTEP_THIRD,        /* neither value is right: the verifier keys the right one */
+	VSTEP_DONE,         /* agreed or decided: accepted[] holds the value */
+};
+
+/* Verify mode: the queue of records keyed by others, and the one at hand. */
+struct verify {
+	struct rekey_item *items;   /* the queue, keyed by others, oldest first */
+	size_t nitems, at;
+	size_t own;                 /* records waiting that this operator keyed */
+	size_t done;                /* records verified in this session */
+	enum verify_step *step;     /* per field */
+	char **accepted;            /* per field: the value agreed or decided */
+	char **second;              /* per field that differed: the verifier's value */
+	int *choice;                /* per field: enum rekey_choice, or -1 when they agreed */
+};
 
 struct ui_form {
 	struct app *app;
@@ -56,6 +78,7 @@ struct ui_form {
 	char *lease_key;            /* the record this form holds a lease on, or NULL */
 	struct stats_counts counts; /* keys since the last save, for the operator statistics */
 	bool for_key;               /* opened to edit one record (from a list), not for entry */
+	struct verify *vf;          /* verify mode (double keying), or NULL */
 };
 
 static size_t
@@ -71,9 +94,35 @@ cur_index(const struct ui_form *uf)
 }
 
 static bool
+is_key_field(const struct screen_def *sd, size_t i)
+{
+	for (size_t k = 0; k < sd->nkey; k++)
+		if (sd->key[k] == i)
+			return true;
+	return false;
+}
+
+/* In verify mode the key fields name the paper to key from: shown, not keyed. */
+static bool
 editable(const struct ui_form *uf, size_t i)
 {
+	if (uf->vf && is_key_field(uf->sd, i))
+		return false;
 	return !uf->sd->fields[i].readonly;
+}
+
+/* The key context: verify mode has no keys that show or copy values. */
+static enum key_context
+key_context(const struct ui_form *uf)
+{
+	return uf->vf ? KEYCTX_VERIFY : KEYCTX_FORM;
+}
+
+/* The fields a verifier keys again and compares. */
+static bool
+compared(const struct ui_form *uf, size_t i)
+{
+	return editable(uf, i) && !uf->sd->fields[i].compute;
 }
 
 /* The first editable field at or after I going by STEP (wrapping), or I. */
@@ -299,7 +348,8 @@ dirty(struct ui_form *uf)
 static void
 keep_draft(struct ui_form *uf)
 {
-	if (uf->view_only || !dirty(uf))
+	/* Not in verify mode: a verifier's keying is not the record's draft. */
+	if (uf->view_only || uf->vf || !dirty(uf))
 		return;
 	const char *key = uf->orig_key ? uf->orig_key : "";
 	struct record *r = record_new();
@@ -419,7 +469,13 @@ draw_title(struct ui_form *uf)
 {
 	struct app *app = uf->app;
 	char *left, *right;
-	if (uf->orig_key) {
+	if (uf->vf && uf->orig_key) {
+		char *shown = store_key_display(uf->orig_key);
+		left = xasprintf("%s — %s %zu/%zu %s", uf->sd->title[app->lang], T(app, "照合", "verify"),
+		    uf->vf->at + 1, uf->vf->nitems, shown);
+		free(shown);
+		right = xasprintf(T(app, "照合 %zu件", "%zu verified"), uf->vf->done);
+	} else if (uf->orig_key) {
 		char *shown = store_key_display(uf->orig_key);
 		left = xasprintf("%s — %s %s", uf->sd->title[app->lang],
 		    uf->view_only ? T(app, "参照のみ", "view only") : T(app, "修正", "edit"), shown);
@@ -474,7 +530,7 @@ form_build(struct ui_form *uf, size_t cur)
 		 * update, so an underlined field would cost some 16 bytes per typed
 		 * character instead of the character's own.  Brackets mark them. */
 		set_field_back(fd, A_NORMAL);
-		if (f->readonly)
+		if (!editable(uf, i))
 			field_opts_off(fd, O_ACTIVE | O_EDIT);
 		char *shown = f->readonly ? clip_tail(uf->values[i], f->width) : xstrdup(uf->values[i]);
 		set_field_buffer(fd, 0, shown);
@@ -502,7 +558,7 @@ form_build(struct ui_form *uf, size_t cur)
 	set_current_field(uf->form, uf->fields[cur]);
 	for (size_t i = 0; i < nfields(uf); i++)
 		draw_echo(uf, i);
-	tui_keyline(app, KEYCTX_FORM);
+	tui_keyline(app, key_context(uf));
 	cursor_to_end(uf);
 	pos_form_cursor(uf->form);
 }
@@ -567,6 +623,8 @@ clear_for_next(struct ui_form *uf)
 	go_to(uf, first_to_fill(uf));
 }
 
+static void verify_save(struct ui_form *uf);
+
 static struct record *
 record_from_form(struct ui_form *uf)
 {
@@ -599,6 +657,40 @@ load_record(struct ui_form *uf, struct record *r)
 
 static bool merge_conflict(struct ui_form *uf, struct record *mine);
 
+/* What a save does in its own write transaction besides storing the record. */
+struct save_hook {
+	struct effects_arg ea;
+	bool effects;
+	bool queue;                 /* a new record of a verify screen: note who keyed it */
+	const struct app *app;
+	uint64_t now_ns;
+};
+
+static int
+save_hook_run(struct db_txn *txn, void *arg, const struct record *saved, char **cause)
+{
+	struct save_hook *h = arg;
+	if (h->effects && effects_apply(txn, &h->ea, saved, cause) != 0)
+		return -1;
+	if (h->queue) {
+		const struct screen_def *sd = h->ea.sd;
+		char *key = store_key(sd, saved);
+		int rc = rekey_txn_keyed(txn, &h->app->schema->settings, sd, key, audit_user(),
+		    h->now_ns, cause);
+		free(key);
+		return rc;
+	}
+	return 0;
+}
+
+static uint64_t
+wall_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 static void
 save(struct ui_form *uf)
 {
@@ -606,6 +698,10 @@ save(struct ui_form *uf)
 	if (uf->view_only) {
 		tui_status(app, true, "%s", T(app, "参照のみで開いています: 保存できません",
 		    "opened to look only: cannot save"));
+		return;
+	}
+	if (uf->vf) {
+		verify_save(uf);
 		return;
 	}
 	struct record *in = record_from_form(uf), *r = NULL;
@@ -643,9 +739,10 @@ save(struct ui_form *uf)
 		}
 	}
 	r->version = uf->orig ? uf->orig->version : 0;
-	struct effects_arg ea = { app->schema, uf->sd, app->today };
+	struct save_hook hook = { { app->schema, uf->sd, app->today }, uf->sd->neffects > 0,
+		uf->sd->verify && uf->orig_key == NULL, app, wall_ns() };
 	int rc = store_save_ex(app->db, uf->sd, r, uf->orig_key,
-	    uf->sd->neffects ? effects_apply : NULL, &ea, &why);
+	    hook.effects || hook.queue ? save_hook_run : NULL, &hook, &why);
 	char *key = store_key(uf->sd, r);
 	char *shown = store_key_display(key);
 	/* The record's name for the message: its label field, or what that
@@ -731,10 +828,14 @@ preview_computed(struct ui_form *uf)
 	record_free(in);
 }
 
+static bool verify_field(struct ui_form *uf, size_t i);
+
 static void
 next_field(struct ui_form *uf, bool save_on_last)
 {
 	if (!check_current(uf))
+		return;
+	if (uf->vf && !verify_field(uf, (size_t)cur_index(uf)))
 		return;
 	preview_computed(uf);
 	size_t i = (size_t)cur_index(uf);
@@ -1211,6 +1312,288 @@ delete_record(struct ui_form *uf)
 	go_to(uf, first_to_fill(uf));
 }
 
+/* ------------------------------------------------------------------ */
+/* Verify mode: blind double keying (rekey.h)                         */
+
+/* Field I's value as stored: what the type makes of what was typed. */
+static char *
+canonical(struct ui_form *uf, size_t i)
+{
+	char *out = NULL, *why = NULL;
+	if (*uf->values[i] == '\0' ||
+	    validate_field(&uf->sd->fields[i], &uf->app->ctx, uf->values[i], &out, &why) != 0) {
+		free(why);
+		return xstrdup(uf->values[i]);
+	}
+	return out;
+}
+
+/* A value as the verifier is shown it when choosing: with its echo. */
+static char *
+value_shown(struct ui_form *uf, size_t i, const char *v)
+{
+	const struct field_def *f = &uf->sd->fields[i];
+	if (*v == '\0')
+		return xstrdup(T(uf->app, "(空欄)", "(empty)"));
+	char *echo = f->type->echo(f, &uf->app->ctx, v);
+	char *shown = echo && *echo ? xasprintf("%s %s", v, echo) : xstrdup(v);
+	free(echo);
+	return shown;
+}
+
+static void
+verify_forget(struct verify *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v->accepted[i]);
+		free(v->second[i]);
+		v->accepted[i] = v->second[i] = NULL;
+		v->step[i] = VSTEP_OPEN;
+		v->choice[i] = -1;
+	}
+}
+
+static void
+verify_accept(struct ui_form *uf, size_t i, const char *value, int choice)
+{
+	struct verify *v = uf->vf;
+	free(v->accepted[i]);
+	v->accepted[i] = xstrdup(value);
+	v->choice[i] = choice;
+	v->step[i] = VSTEP_DONE;
+	if (strcmp(uf->values[i], value) != 0) {
+		set_value(uf, i, value);
+		cursor_to_end(uf);
+	}
+	draw_echo(uf, i);
+}
+
+/* Key the field again: empty it and say why. */
+static bool
+verify_stop(struct ui_form *uf, size_t i, enum verify_step step, const char *msg)
+{
+	uf->vf->step[i] = step;
+	set_value(uf, i, "");
+	cursor_to_end(uf);
+	draw_echo(uf, i);
+	beep();
+	tui_status(uf->app, true, "%s: %s", uf->sd->fields[i].label[uf->app->lang], msg);
+	return false;
+}
+
+/*
+ * Field I is being left in verify mode: compare what the verifier keyed
+ * with the first keying.  True to go on; false to stay on the field, which
+ * is then empty for keying again.  The first value is never shown before
+ * the verifier has keyed the field twice.
+ */
+static bool
+verify_field(struct ui_form *uf, size_t i)
+{
+	struct verify *v = uf->vf;
+	struct app *app = uf->app;
+	if (!compared(uf, i))
+		return true;
+	char *typed = canonical(uf, i);
+	const char *first = record_get(uf->orig, uf->sd->fields[i].id);
+	bool go_on = true;
+	if (v->step[i] == VSTEP_DONE && strcmp(typed, v->accepted[i]) != 0) {
+		/* Changed after it was agreed or decided: compared afresh. */
+		free(v->second[i]);
+		v->second[i] = NULL;
+		v->step[i] = VSTEP_OPEN;
+		v->choice[i] = -1;
+	}
+	switch (v->step[i]) {
+	case VSTEP_DONE:
+		break;
+	case VSTEP_OPEN:
+		if (strcmp(typed, first) == 0) {
+			verify_accept(uf, i, typed, -1);
+			break;
+		}
+		free(v->second[i]);
+		v->second[i] = xstrdup(typed);
+		go_on = verify_stop(uf, i, VSTEP_REKEY, T(app, "最初の入力と違います。もう一度入力してください",
+		    "differs from the first keying: key it again"));
+		break;
+	case VSTEP_REKEY:
+		if (strcmp(typed, first) == 0) {
+			/* Keyed again as first keyed: the verifier's first try was the slip. */
+			verify_accept(uf, i, typed, REKEY_FIRST);
+			break;
+		}
+		free(v->second[i]);
+		v->second[i] = xstrdup(typed);
+		char *a = value_shown(uf, i, first), *b = value_shown(uf, i, typed);
+		char *q = xasprintf(T(app, "%s: どれが正しいですか? 1 最初の入力 %s / 2 今回の入力 %s / 3 別の値",
+		    "%s: which is right? 1 first keying %s / 2 yours %s / 3 another value"),
+		    uf->sd->fields[i].label[app->lang], a, b);
+		char c = tui_choose(app, q, "123");
+		free(a);
+		free(b);
+		free(q);
+		if (c == '1') {
+			verify_accept(uf, i, first, REKEY_FIRST);
+		} else if (c == '2') {
+			verify_accept(uf, i, typed, REKEY_SECOND);
+		} else if (c == '3') {
+			go_on = verify_stop(uf, i, VSTEP_THIRD, T(app, "正しい値を入力してください",
+			    "key the right value"));
+		} else {
+			go_on = verify_stop(uf, i, VSTEP_REKEY, T(app, "決めていません: もう一度入力してください",
+			    "not decided: key it again"));
+		}
+		break;
+	case VSTEP_THIRD:
+		verify_accept(uf, i, typed, REKEY_THIRD);
+		break;
+	}
+	if (go_on)
+		tui_status(app, false, "%s", "");
+	free(typed);
+	return go_on;
+}
+
+/* Open the queue's record AT with every compared field empty; false when it cannot be. */
+static bool
+verify_open(struct ui_form *uf)
+{
+	struct verify *v = uf->vf;
+	const char *key = v->items[v->at].key;
+	struct record *r = NULL;
+	char *why = NULL;
+	if (!claim_record(uf, key))
+		return false;
+	if (store_get(uf->app->db, uf->sd, key, &r, &why) != 0) {
+		tui_status(uf->app, true, T(uf->app, "開けません: %s", "cannot open: %s"),
+		    why ? why : T(uf->app, "削除されています", "deleted"));
+		free(why);
+		return false;
+	}
+	verify_forget(v, nfields(uf));
+	record_free(uf->orig);
+	uf->orig = r;
+	free(uf->orig_key);
+	uf->orig_key = xstrdup(key);
+	for (size_t i = 0; i < nfields(uf); i++)
+		set_value(uf, i, is_key_field(uf->sd, i) ? record_get(r, uf->sd->fields[i].id) : "");
+	snapshot(uf);
+	draw_title(uf);
+	go_to(uf, first_to_fill(uf));
+	return true;
+}
+
+/* Move to the next record of the queue that can be opened (STEP 1) or the
+ * one before (-1); false at the end, with the form left as it was. */
+static bool
+verify_step(struct ui_form *uf, int step)
+{
+	struct verify *v = uf->vf;
+	for (size_t at = v->at; ;) {
+		if ((step > 0 && at + 1 >= v->nitems) || (step < 0 && at == 0))
+			return false;
+		at = step > 0 ? at + 1 : at - 1;
+		size_t was = v->at;
+		v->at = at;
+		if (verify_open(uf))
+			return true;
+		v->at = was;
+	}
+}
+
+static void
+verify_save(struct ui_form *uf)
+{
+	struct app *app = uf->app;
+	struct verify *v = uf->vf;
+	/* Every compared field, in entry order: one not yet compared is compared now. */
+	sync_current(uf);
+	for (size_t i = 0; i < nfields(uf); i++) {
+		if (!compared(uf, i) || (v->step[i] == VSTEP_DONE && strcmp(uf->values[i], v->accepted[i]) == 0))
+			continue;
+		if ((size_t)cur_index(uf) != i)
+			go_to(uf, i);
+		if (!check_current(uf) || !verify_field(uf, i))
+			return;
+	}
+	/* The record as decided: the stored one with the values chosen over it. */
+	struct strlist ids = { 0 };
+	struct rekey_diff *diffs = xcalloc(nfields(uf), sizeof *diffs);
+	size_t nd = 0;
+	bool changed = false;
+	struct record *in = record_dup(uf->orig);
+	for (size_t i = 0; i < nfields(uf); i++) {
+		if (!compared(uf, i))
+			continue;
+		const char *id = uf->sd->fields[i].id;
+		strlist_add(&ids, xstrdup(id));
+		if (v->choice[i] < 0)
+			continue;
+		diffs[nd++] = (struct rekey_diff){ id, record_get(uf->orig, id), v->second[i],
+			v->accepted[i], (enum rekey_choice)v->choice[i] };
+		if (strcmp(v->accepted[i], record_get(uf->orig, id)) != 0) {
+			record_set(in, id, v->accepted[i]);
+			changed = true;
+		}
+	}
+	struct record *corrected = NULL;
+	char *why = NULL;
+	int bad = -1;
+	if (changed && validate_record(uf->sd, &app->ctx, in, uf->orig, &corrected, &bad, &why, NULL) != 0) {
+		go_to(uf, (size_t)bad);
+		tui_status(app, true, "%s", why);
+		free(why);
+		goto out;
+	}
+	if (corrected)
+		corrected->version = uf->orig->version;
+	int rc = rekey_finish(app->db, uf->sd, uf->orig_key, uf->orig->version, audit_user(), app->today,
+	    (const char *const *)ids.v, ids.n, diffs, nd, corrected, &why);
+	char *shown = store_key_display(uf->orig_key);
+	switch (rc) {
+	case 0:
+		v->done++;
+		uf->counts.records = 0;
+		char *swhy = NULL;
+		if (stats_add(app->db, app->today, uf->sd->name, &uf->counts, &swhy) != 0)
+			free(swhy);
+		memset(&uf->counts, 0, sizeof uf->counts);
+		if (!verify_step(uf, 1)) {
+			uf->leave = true;
+			tui_note(T(app, "照合が終わりました: %zu件", "verification done: %zu records"), v->done);
+		} else {
+			tui_status(app, false, changed ? T(app, "照合し訂正しました: %s", "verified and corrected: %s")
+			    : T(app, "照合しました: %s", "verified: %s"), shown);
+		}
+		break;
+	case REKEY_OWN:
+		tui_status(app, true, "%s", T(app, "自分が入力したレコードは照合できません",
+		    "you cannot verify a record you keyed"));
+		break;
+	case REKEY_CHANGED:
+		tui_status(app, true, T(app, "%s は照合中に修正されました: もう一度照合してください",
+		    "%s was changed meanwhile: verify it again"), shown);
+		verify_open(uf);
+		break;
+	case DB_NOTFOUND:
+		tui_status(app, true, T(app, "%s はもう照合待ちではありません", "%s is no longer waiting"), shown);
+		if (!verify_step(uf, 1))
+			uf->leave = true;
+		break;
+	default:
+		tui_status(app, true, T(app, "照合を保存できません: %s", "verification not saved: %s"), why);
+		break;
+	}
+	free(shown);
+	free(why);
+out:
+	record_free(in);
+	record_free(corrected);
+	free(diffs);
+	strlist_free(&ids);
+}
+
 static void
 handle_key(struct ui_form *uf, const struct tui_key *k)
 {
@@ -1218,10 +1601,22 @@ handle_key(struct ui_form *uf, const struct tui_key *k)
 		redraw(uf);
 		return;
 	}
-	enum action a = keys_action((int)k->ch, k->type == KEY_CODE_YES, KEYCTX_FORM);
+	enum action a = keys_action((int)k->ch, k->type == KEY_CODE_YES, key_context(uf));
 	uf->counts.keystrokes++;
 	if (a == ACT_BACKSPACE || a == ACT_DELCHAR || a == ACT_CLEAR || a == ACT_PREV)
 		uf->counts.corrections++;
+	if (uf->vf && a == ACT_LOOKUP && uf->sd->fields[cur_index(uf)].nchoices == 0 &&
+	    uf->sd->fields[cur_index(uf)].ref == NULL) {
+		/* It would open this screen's list, showing the values keyed first. */
+		tui_status(uf->app, true, "%s", T(uf->app, "照合中は使えません", "not while verifying"));
+		return;
+	}
+	if (uf->vf && (a == ACT_PGUP || a == ACT_PGDN)) {
+		if (confirm_discard(uf) && !verify_step(uf, a == ACT_PGUP ? -1 : 1))
+			tui_status(uf->app, false, "%s", a == ACT_PGUP ? T(uf->app, "最初のレコードです", "first record")
+			    : T(uf->app, "最後のレコードです", "last record"));
+		return;
+	}
 	switch (a) {
 	case ACT_NEXT:
 		next_field(uf, false);
@@ -1246,8 +1641,8 @@ handle_key(struct ui_form *uf, const struct tui_key *k)
 			uf->leave = true;
 		break;
 	case ACT_HELP:
-		tui_help(uf->app, KEYCTX_FORM, uf->sd->title[uf->app->lang]);
-		tui_keyline(uf->app, KEYCTX_FORM);
+		tui_help(uf->app, key_context(uf), uf->sd->title[uf->app->lang]);
+		tui_keyline(uf->app, key_context(uf));
 		break;
 	case ACT_PGUP:
 	case ACT_PGDN:
@@ -1397,4 +1792,85 @@ out:
 	record_free(uf.prev);
 	record_free(uf.orig);
 	free(uf.orig_key);
+}
+
+void
+ui_verify(struct app *app, const struct screen_def *sd)
+{
+	struct rekey_item *all = NULL;
+	size_t nall = 0;
+	char *why = NULL;
+	if (rekey_queue(app->db, sd, &all, &nall, &why) != 0) {
+		tui_note(T(app, "照合待ちを読めません: %s", "cannot read what waits: %s"), why);
+		free(why);
+		return;
+	}
+	/* Never one's own records: those wait for someone else. */
+	struct verify v = { 0 };
+	const char *me = audit_user();
+	v.items = xcalloc(nall ? nall : 1, sizeof *v.items);
+	for (size_t i = 0; i < nall; i++) {
+		if (strcmp(all[i].keyer, me) == 0) {
+			v.own++;
+			free(all[i].key);
+			free(all[i].keyer);
+		} else {
+			v.items[v.nitems++] = all[i];
+		}
+	}
+	free(all);
+	if (v.nitems == 0) {
+		if (v.own > 0)
+			tui_note(T(app, "照合待ちはあなたが入力した %zu件だけです: 他の人が照合します",
+			    "the %zu records waiting are yours: someone else verifies them"), v.own);
+		else
+			tui_note("%s", T(app, "照合待ちのレコードはありません", "nothing waits for verification"));
+		free(v.items);
+		return;
+	}
+	size_t n = sd->nfields;
+	v.step = xcalloc(n, sizeof *v.step);
+	v.accepted = xcalloc(n, sizeof *v.accepted);
+	v.second = xcalloc(n, sizeof *v.second);
+	v.choice = xcalloc(n, sizeof *v.choice);
+	struct ui_form uf = { .app = app, .sd = sd, .vf = &v };
+	uf.values = xcalloc(n, sizeof *uf.values);
+	uf.start = xcalloc(n, sizeof *uf.start);
+	for (size_t i = 0; i < n; i++) {
+		uf.values[i] = xstrdup("");
+		uf.start[i] = xstrdup("");
+	}
+	verify_forget(&v, n);
+	tui_status(app, false, "%s", "");
+	redraw(&uf);
+	v.at = 0;
+	bool open = !uf.leave && verify_open(&uf);
+	if (!open && !uf.leave)
+		open = verify_step(&uf, 1);
+	if (!open)
+		uf.leave = true;
+	while (!uf.leave) {
+		pos_form_cursor(uf.form);
+		refresh();
+		struct tui_key k;
+		if (tui_getkey(&k) != 0)
+			break;
+		handle_key(&uf, &k);
+	}
+	release_lease(&uf);
+	form_teardown(&uf);
+	verify_forget(&v, n);
+	for (size_t i = 0; i < n; i++) {
+		free(uf.values[i]);
+		free(uf.start[i]);
+	}
+	free(uf.values);
+	free(uf.start);
+	record_free(uf.orig);
+	free(uf.orig_key);
+	rekey_queue_free(v.items, v.nitems);
+	free(v.step);
+	free(v.accepted);
+	free(v.second);
+	free(v.choice);
 }

@@ -13,6 +13,7 @@
 #include <wctype.h>
 
 #include "roles.h"
+#include "rekey.h"
 #include "store.h"
 #include "text.h"
 #include "tui.h"
@@ -40,6 +41,7 @@ struct ui_list {
 	bool fixed;                 /* a given list (ranked candidates): no search */
 	const char *title;          /* NULL: the screen's title and mode */
 	int *colw;                  /* width of each list column */
+	int statew;                 /* a verify screen's column of verification states, or 0 */
 };
 
 static int
@@ -56,6 +58,16 @@ layout_columns(struct ui_list *ul)
 	free(ul->colw);
 	ul->colw = xcalloc(sd->nlist ? sd->nlist : 1, sizeof *ul->colw);
 	int left = COLS - 2;
+	/* A screen verified by double keying shows each record's state first. */
+	ul->statew = 0;
+	if (sd->verify) {
+		enum lang lang = ul->app->lang;
+		ul->statew = text_width(T(ul->app, "照合", "check"));
+		for (int st = REKEY_KEYED; st <= REKEY_CORRECTED; st++)
+			if (text_width(rekey_state_name((enum rekey_state)st, lang)) > ul->statew)
+				ul->statew = text_width(rekey_state_name((enum rekey_state)st, lang));
+		left -= ul->statew + 1;
+	}
 	for (size_t c = 0; c < sd->nlist; c++) {
 		const struct field_def *f = &sd->fields[sd->list[c]];
 		int w = f->width;
@@ -95,6 +107,18 @@ draw_row(struct ui_list *ul, int row, const struct record *r, bool selected)
 	if (selected)
 		attrset(tui_attr_select());
 	int col = 1;
+	if (ul->statew > 0) {
+		char *key = store_key(ul->sd, r);
+		enum rekey_state st = REKEY_NONE;
+		char *why = NULL;
+		if (rekey_state(ul->app->db, ul->sd, key, &st, &why) != 0)
+			free(why);          /* shown as no state; the record itself is there */
+		char *padded = text_pad(rekey_state_name(st, ul->app->lang), ul->statew);
+		tui_put(row, col, ul->statew, padded);
+		free(padded);
+		free(key);
+		col += ul->statew + 1;
+	}
 	for (size_t c = 0; c < ul->sd->nlist; c++) {
 		const struct field_def *f = &ul->sd->fields[ul->sd->list[c]];
 		char *text = cell_text(ul, f, record_get(r, f->id));
@@ -155,6 +179,10 @@ draw_all(struct ui_list *ul)
 	draw_search(ul);
 	attrset(A_BOLD);
 	int col = 1;
+	if (ul->statew > 0) {
+		tui_put(2, col, ul->statew, T(app, "照合", "check"));
+		col += ul->statew + 1;
+	}
 	for (size_t c = 0; c < ul->sd->nlist && col < COLS - 1; c++) {
 		const struct field_def *f = &ul->sd->fields[ul->sd->list[c]];
 		tui_put(2, col, ul->colw[c], f->label[app->lang]);

@@ -1,7 +1,7 @@
 /*
  * ui_menu.c - the menu of conf/menu.ini as a libmenu list: group headings
  * (not selectable) and one item per screen and mode, each with a one-key
- * shortcut (1-9, then a-z) so the menu never needs the arrow keys.
+ * shortcut (1-9, then a-z, then A-Z) so the menu never needs the arrow keys.
  */
 #include "ui.h"
 
@@ -41,6 +41,8 @@ shortcut_for(size_t k)
 		return (char)('1' + k);
 	if (k < 9 + 26)
 		return (char)('a' + (k - 9));
+	if (k < 9 + 26 + 26)
+		return (char)('A' + (k - 9 - 26));
 	return ' ';
 }
 
@@ -61,7 +63,8 @@ build_entries(struct ui_menu *um)
 			const struct access *ac = um->app->access;
 			if ((it->mode == MENU_REPORT && !access_reports(ac)) ||
 			    (it->mode == MENU_BROWSE && access_level(ac, it->screen) < ACCESS_READ) ||
-			    (it->mode == MENU_ENTRY && access_level(ac, it->screen) < ACCESS_EDIT))
+			    ((it->mode == MENU_ENTRY || it->mode == MENU_VERIFY) &&
+			    access_level(ac, it->screen) < ACCESS_EDIT))
 				continue;
 			char sc = shortcut_for(k++);
 			char *name;
@@ -70,7 +73,8 @@ build_entries(struct ui_menu *um)
 				name = xasprintf("  %c  %s", sc, rd ? rd->title[lang] : it->report);
 			} else {
 				const char *mode = it->mode == MENU_ENTRY ? T(um->app, "新規入力", "new entry")
-				                                          : T(um->app, "一覧・修正", "list, edit");
+				    : it->mode == MENU_VERIFY ? T(um->app, "照合入力", "verify")
+				    : T(um->app, "一覧・修正", "list, edit");
 				name = xasprintf("  %c  %s — %s", sc, it->screen->title[lang], mode);
 			}
 			um->entries[um->n++] = (struct menu_entry){ it, sc, name };
@@ -229,8 +233,10 @@ menu_build(struct ui_menu *um, int selected)
 			break;
 		}
 	tui_keyline(app, KEYCTX_MENU);
-	tui_status(app, false, "%s", T(app, "番号を押すか、上下で選んで Enter",
+	char *note = tui_take_note();
+	tui_status(app, false, "%s", note ? note : T(app, "番号を押すか、上下で選んで Enter",
 	    "press a number, or Up/Down and Enter"));
+	free(note);
 }
 
 static int
@@ -265,6 +271,8 @@ open_entry(struct ui_menu *um, size_t i)
 		ui_form(um->app, it->screen, NULL);
 	else if (it->mode == MENU_BROWSE)
 		ui_list(um->app, it->screen, false, "");
+	else if (it->mode == MENU_VERIFY)
+		ui_verify(um->app, it->screen);
 	else
 		open_report(um->app, it->report);
 	if (!tui_stopping())

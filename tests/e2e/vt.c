@@ -11,6 +11,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <grp.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <pty.h>
@@ -292,8 +293,9 @@ vt_env_build(struct strlist *env, char *const extra[])
 
 /* In the child, between forkpty() and exec: never returns. */
 static void
-vt_child(char *const argv[], char **envp, int errfd, int execfd)
+vt_child(const struct vt_opts *o, char **envp, int errfd, int execfd)
 {
+	char *const *argv = o->argv;
 	sigset_t none;
 	struct termios tio;
 
@@ -315,6 +317,13 @@ vt_child(char *const argv[], char **envp, int errfd, int execfd)
 	if (errfd >= 0)
 		dup2(errfd, STDERR_FILENO);   /* dup2 clears close-on-exec */
 
+	/* Another user, as a second operator logs in: groups first, the uid last. */
+	if (o->as_user && (setgroups(0, NULL) != 0 || setgid(o->gid) != 0 || setuid(o->uid) != 0)) {
+		int e = errno;
+		ssize_t w = write(execfd, &e, sizeof e);
+		(void)w;
+		_exit(127);
+	}
 	environ = envp;
 	execvp(argv[0], argv);
 
@@ -370,7 +379,7 @@ vt_spawn_opts(const struct vt_opts *o)
 		goto fail;
 	}
 	if (pid == 0)
-		vt_child(o->argv, env.v, errp[1], execp[1]);
+		vt_child(o, env.v, errp[1], execp[1]);
 
 	close(execp[1]);
 	execp[1] = -1;

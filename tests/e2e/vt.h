@@ -27,6 +27,7 @@
 #define LGOTP_E2E_VT_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -75,6 +76,9 @@ struct vt_opts {
 	char *const *envp_extra;   /* NULL-terminated, or NULL; see vt_spawn() */
 	bool capture_stderr;       /* stderr to a pipe read by vt_stderr(), not the pty */
 	bool keep_transcript;      /* keep every byte read from the pty for vt_transcript() */
+	bool as_user;              /* run as UID/GID with no supplementary groups (needs root) */
+	uid_t uid;
+	gid_t gid;
 };
 
 /*
