@@ -214,6 +214,30 @@ rekey_state(struct db *db, const struct screen_def *sd, const char *key,
 	return db_read(db, state_txn, &a, cause);
 }
 
+struct any_args {
+	const struct screen_def *sd;
+	size_t n;
+};
+
+static int
+any_txn(struct db_txn *txn, void *arg, char **cause)
+{
+	struct any_args *a = arg;
+	char *table = state_table(a->sd);
+	int rc = db_count(txn, table, &a->n, cause);
+	free(table);
+	return rc;
+}
+
+int
+rekey_any(struct db *db, const struct screen_def *sd, bool *any, char **cause)
+{
+	struct any_args a = { sd, 0 };
+	int rc = db_read(db, any_txn, &a, cause);
+	*any = rc == 0 && a.n > 0;
+	return rc;
+}
+
 struct verified_args {
 	const struct screen_def *sd;
 	struct strlist *keys;

@@ -1465,6 +1465,11 @@ verify_open(struct ui_form *uf)
 	char *why = NULL;
 	if (!claim_record(uf, key))
 		return false;
+	if (uf->view_only) {
+		/* Someone is editing it: verify it later, not by looking. */
+		uf->view_only = false;
+		return false;
+	}
 	if (store_get(uf->app->db, uf->sd, key, &r, &why) != 0) {
 		tui_status(uf->app, true, T(uf->app, "開けません: %s", "cannot open: %s"),
 		    why ? why : T(uf->app, "削除されています", "deleted"));
@@ -1847,6 +1852,9 @@ ui_verify(struct app *app, const struct screen_def *sd)
 	bool open = !uf.leave && verify_open(&uf);
 	if (!open && !uf.leave)
 		open = verify_step(&uf, 1);
+	if (!open && !uf.leave)
+		tui_note("%s", T(app, "照合待ちのレコードは今どれも開けません (編集中か削除済み)",
+		    "none of the records waiting can be opened now (being edited, or deleted)"));
 	if (!open)
 		uf.leave = true;
 	while (!uf.leave) {

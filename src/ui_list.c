@@ -58,9 +58,15 @@ layout_columns(struct ui_list *ul)
 	free(ul->colw);
 	ul->colw = xcalloc(sd->nlist ? sd->nlist : 1, sizeof *ul->colw);
 	int left = COLS - 2;
-	/* A screen verified by double keying shows each record's state first. */
+	/* A screen verified by double keying shows each record's state first,
+	 * once any record has one (records imported from files have none, and
+	 * a column of blanks would only cost bytes on the wire). */
 	ul->statew = 0;
-	if (sd->verify) {
+	bool any = false;
+	char *why = NULL;
+	if (sd->verify && rekey_any(ul->app->db, sd, &any, &why) != 0)
+		free(why);
+	if (any) {
 		enum lang lang = ul->app->lang;
 		ul->statew = text_width(T(ul->app, "照合", "check"));
 		for (int st = REKEY_KEYED; st <= REKEY_CORRECTED; st++)
