@@ -277,8 +277,10 @@ rekey_verified_keys(struct db *db, const struct screen_def *sd, struct strlist *
 
 struct queue_args {
 	const struct screen_def *sd;
+	struct db_txn *txn;
 	struct rekey_item *items;
 	size_t n, cap;
+	char *error;
 };
 
 static int
@@ -286,6 +288,17 @@ queue_cb(void *arg, const void *key, size_t klen, const void *val, size_t vlen)
 {
 	struct queue_args *a = arg;
 	if (klen <= QUEUE_STAMP)
+		return 0;
+	/* A record deleted (or moved to another key) since it was keyed no
+	 * longer waits; its entry stays, harmless, until then. */
+	char *rkey = xstrndup((const char *)key + QUEUE_STAMP, klen - QUEUE_STAMP);
+	struct record *r = NULL;
+	int rc = store_txn_get(a->txn, a->sd, rkey, &r, &a->error);
+	record_free(r);
+	free(rkey);
+	if (rc < 0)
+		return 1;
+	if (rc != 0)
 		return 0;
 	a->items = xgrow(a->items, &a->cap, a->n + 1, sizeof *a->items);
 	a->items[a->n].key = xstrndup((const char *)key + QUEUE_STAMP, klen - QUEUE_STAMP);
@@ -299,8 +312,14 @@ queue_txn(struct db_txn *txn, void *arg, char **cause)
 {
 	struct queue_args *a = arg;
 	char *queue = queue_table(a->sd);
+	a->txn = txn;
 	int rc = db_scan(txn, queue, NULL, 0, false, queue_cb, a, cause);
 	free(queue);
+	if (rc == 0 && a->error != NULL) {
+		*cause = a->error;
+		a->error = NULL;
+		rc = -1;
+	}
 	return rc;
 }
 
@@ -308,7 +327,7 @@ int
 rekey_queue(struct db *db, const struct screen_def *sd, struct rekey_item **items, size_t *n,
     char **cause)
 {
-	struct queue_args a = { sd, NULL, 0, 0 };
+	struct queue_args a = { sd, NULL, NULL, 0, 0, NULL };
 	int rc = db_read(db, queue_txn, &a, cause);
 	if (rc != 0) {
 		rekey_queue_free(a.items, a.n);

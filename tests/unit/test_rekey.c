@@ -337,6 +337,17 @@ test_cycle(void **state)
 	assert_string_equal(q = queue(fx), "");
 	free(q);
 
+	/* A record deleted while waiting no longer waits. */
+	char *f = key_in(fx, "alice", "011002x", "x");
+	q = queue(fx);
+	assert_string_equal(q, "2025 / 011002x");
+	free(q);
+	assert_int_equal(store_delete(fx->app.db, fx->sd, f, 0, &why), 0);
+	q = queue(fx);
+	assert_string_equal(q, "");
+	free(q);
+	free(f);
+
 	/* Export's set: verified and corrected, in key order. */
 	struct strlist keys = { 0 };
 	assert_int_equal(rekey_verified_keys(fx->app.db, fx->sd, &keys, &why), 0);
