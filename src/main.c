@@ -22,6 +22,7 @@
 #include "report.h"
 #include "report_crosstab.h"
 #include "roles.h"
+#include "samples.h"
 #include "schema.h"
 #include "tui.h"
 #include "ui.h"
@@ -537,6 +538,17 @@ cmd_audit(struct app *app, const struct options *o, char **argv, int argc)
 	return fflush(stdout) == 0 ? 0 : 2;
 }
 
+/* Print and free the problems in ERRS; returns whether there were any. */
+static bool
+print_errors(struct strlist *errs)
+{
+	bool any = errs->n > 0;
+	for (size_t i = 0; i < errs->n; i++)
+		fprintf(stderr, "%s\n", errs->v[i]);
+	strlist_free(errs);
+	return any;
+}
+
 static int
 run_tui(struct app *app, const struct options *o)
 {
@@ -684,12 +696,16 @@ main(int argc, char **argv)
 	else if (strcmp(cmd, "check") == 0) {
 		rc = nargs == 0 ? 0 : 2;
 		struct strlist cerrs = { 0 };
-		if (rc == 0 && report_crosstab_check(app.schema, &cerrs) != 0) {
-			for (size_t i = 0; i < cerrs.n; i++)
-				fprintf(stderr, "%s\n", cerrs.v[i]);
-			rc = 2;
+		if (rc == 0) {
+			report_crosstab_check(app.schema, &cerrs);
+			/* Practice mode's samples: only --practice reads them, but a
+			 * trainer's mistake there is found here like any other. */
+			char *sdir = samples_dir(app.schema);
+			samples_free(samples_load(app.schema, sdir, app.lang, &cerrs));
+			free(sdir);
+			if (print_errors(&cerrs))
+				rc = 2;
 		}
-		strlist_free(&cerrs);
 		if (rc == 0)
 			printf("%s: %zu %s\n", app.schema->settings.conf_path, app.schema->nscreens,
 			    T(&app, "画面、問題なし", "screens, no problems"));
