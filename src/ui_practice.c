@@ -36,6 +36,8 @@ struct ui_practice {
 	int cur;                    /* the open form's round, or -1 */
 	const struct sample_set *open_set;  /* the open form's samples, or NULL */
 	int top, bottom;            /* the panel's rows, as the form last said */
+	bool announce;              /* say which samples were left out, once per form */
+	bool *opened;               /* per set of ss: its form was opened in this run */
 };
 
 static double
@@ -75,22 +77,25 @@ shown(const struct ui_practice *up)
 /* Samples of SET that can be keyed: all of them in *usable, those before
  * index UPTO in the return value. */
 static size_t
-count_usable(const struct sample_set *set, size_t upto, size_t *usable, const char **reason)
+count_usable(const struct sample_set *set, size_t upto, size_t *usable)
 {
 	size_t before = 0;
 	*usable = 0;
-	*reason = NULL;
 	for (size_t i = 0; i < set->n; i++) {
-		if (set->samples[i].unusable) {
-			if (*reason == NULL)
-				*reason = set->samples[i].unusable;
+		if (set->samples[i].unusable)
 			continue;
-		}
 		(*usable)++;
 		if (i < upto)
 			before++;
 	}
 	return before;
+}
+
+/* "見本 2: REASON" for left-out sample SMP (malloc'd). */
+static char *
+left_out(const struct app *app, const struct sample *smp)
+{
+	return xasprintf(T(app, "見本 %s: %s", "sample %s: %s"), smp->name, smp->unusable);
 }
 
 /* The panel's first line: which sample, or why there is none. */
@@ -100,8 +105,7 @@ panel_head(struct ui_practice *up)
 	struct app *app = up->app;
 	const struct sample_set *set = up->open_set;
 	size_t usable;
-	const char *reason;
-	size_t pos = count_usable(set, up->next[set_index(up, set)], &usable, &reason);
+	size_t pos = count_usable(set, up->next[set_index(up, set)], &usable);
 	char *head;
 	if (shown(up))
 		head = xasprintf(T(app, "見本 %zu/%zu: この用紙のとおり入力してください",
@@ -110,13 +114,12 @@ panel_head(struct ui_practice *up)
 		head = xasprintf(T(app, "この画面の見本 %zu件はすべて入力しました",
 		    "All %zu samples of this screen have been keyed"), usable);
 	else
-		head = xstrdup(T(app, "この画面の見本はこのデータベースでは使えません",
-		    "No sample of this screen can be keyed on this database"));
-	if (reason == NULL)
+		head = xstrdup(T(app, "この画面の見本はこのデータベースでは使えません:",
+		    "No sample of this screen can be keyed on this database:"));
+	if (usable == set->n || usable == 0)
 		return head;
-	size_t bad = set->n - usable;
-	char *more = xasprintf(T(app, "%s (使えない見本 %zu件: %s)", "%s (%zu left out: %s)"), head,
-	    bad, reason);
+	char *more = xasprintf(T(app, "%s (使えない見本 %zu件)", "%s (%zu left out)"), head,
+	    set->n - usable);
 	free(head);
 	return more;
 }
@@ -145,7 +148,18 @@ draw_panel(struct ui_practice *up)
 	free(head);
 	const struct sample *smp = shown(up);
 	int rows = up->bottom - up->top - 1;
-	if (smp && rows > 0 && smp->nvalues > 0) {
+	if (smp == NULL) {
+		/* Nothing to key: the room says why samples were left out. */
+		const struct sample_set *set = up->open_set;
+		int row = up->top + 1;
+		for (size_t i = 0; i < set->n && row < up->bottom; i++) {
+			if (set->samples[i].unusable == NULL)
+				continue;
+			char *line = left_out(app, &set->samples[i]);
+			tui_put(row++, 3, COLS - 4, line);
+			free(line);
+		}
+	} else if (rows > 0 && smp->nvalues > 0) {
 		const struct screen_def *sd = up->open_set->sd;
 		int ncols = (int)((smp->nvalues + (size_t)rows - 1) / (size_t)rows);
 		int colw = (COLS - 2) / ncols;
@@ -195,6 +209,8 @@ hook_open(void *arg, const struct screen_def *sd)
 	up->open_set = samples_for(up->ss, sd);
 	if (up->open_set == NULL)
 		return;
+	up->opened[set_index(up, up->open_set)] = true;
+	up->announce = true;
 	skip_unusable(up, up->open_set);
 	if (up->next[set_index(up, up->open_set)] >= up->open_set->n)
 		return;
@@ -213,6 +229,20 @@ hook_drawn(void *arg, const struct screen_def *sd, int top, int bottom)
 	up->top = top;
 	up->bottom = bottom;
 	draw_panel(up);
+	/* While samples are shown, the first left out says why on the status
+	 * line, once: the panel's rows are the sample's. */
+	if (up->announce && shown(up)) {
+		up->announce = false;
+		const struct sample_set *set = up->open_set;
+		for (size_t i = 0; i < set->n; i++)
+			if (set->samples[i].unusable) {
+				char *line = left_out(up->app, &set->samples[i]);
+				tui_status(up->app, true, T(up->app, "使えない見本があります: %s",
+				    "samples left out: %s"), line);
+				free(line);
+				break;
+			}
+	}
 }
 
 static void
@@ -373,6 +403,7 @@ ui_practice_new(struct app *app, const struct samples *ss)
 	up->app = app;
 	up->ss = ss;
 	up->next = xcalloc(ss->n ? ss->n : 1, sizeof *up->next);
+	up->opened = xcalloc(ss->n ? ss->n : 1, sizeof *up->opened);
 	up->cur = -1;
 	app->practice = true;
 	app->form_hooks = &practice_hooks;
@@ -394,6 +425,22 @@ ui_practice_report(const struct ui_practice *up, FILE *f)
 			fprintf(f, "  %s\n", lines.v[k]);
 		strlist_free(&lines);
 	}
+	/* What the trainer should know of the samples the trainee met. */
+	bool gap = up->nrounds > 0;
+	for (size_t s = 0; s < up->ss->n; s++) {
+		const struct sample_set *set = &up->ss->sets[s];
+		for (size_t i = 0; up->opened[s] && i < set->n; i++) {
+			if (set->samples[i].unusable == NULL)
+				continue;
+			if (gap)
+				fputc('\n', f);
+			gap = false;
+			char *line = left_out(app, &set->samples[i]);
+			fprintf(f, "%s: %s (%s): %s\n", T(app, "使えなかった見本", "Sample left out"),
+			    set->sd->title[app->lang], set->sd->name, line);
+			free(line);
+		}
+	}
 	fflush(f);
 }
 
@@ -410,5 +457,6 @@ ui_practice_free(struct ui_practice *up)
 		practice_score_free(&up->rounds[i].score);
 	free(up->rounds);
 	free(up->next);
+	free(up->opened);
 	free(up);
 }

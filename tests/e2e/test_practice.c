@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 struct fixture {
@@ -218,6 +219,7 @@ test_two_samples_scored_live_untouched(void **state)
 	/* The panel: the paper form under the fields, the body's name beside its code. */
 	assert_int_equal(vt_wait_text(vt, "団体コード  012025 函館市", -1), 0);
 	assert_int_equal(vt_wait_text(vt, "担当者      北村 美咲", -1), 0);
+	vt_settle(vt, -1, -1);
 	int row = -1, col = -1;
 	assert_int_equal(vt_find(vt, "備考", &row, &col), 0);      /* the form's own label */
 	assert_int_equal(vt_find(vt, "見本 1/5", &row, &col), 0);
@@ -381,6 +383,7 @@ test_samples_run_out_in_english(void **state)
 	assert_int_equal(vt_wait_text(vt, "Name in English  Otaru City", -1), 0);
 	/* At 80x24 the whole sample fits between the form and the status line. */
 	int row = -1, col = -1;
+	assert_int_equal(vt_wait_text(vt, "Phone            0134-32-0111", -1), 0);
 	assert_int_equal(vt_find(vt, "Phone            0134-32-0111", &row, &col), 0);
 	assert_true(row <= 21);
 	vt_settle(vt, -1, -1);
@@ -418,6 +421,42 @@ test_samples_run_out_in_english(void **state)
 	free(bodies);
 	free(conf);
 	e2e_db_free(confdir);
+}
+
+/*
+ * No database yet: practice on an empty one, which has no bodies for the
+ * 様式1 samples to name; the panel and stdout say so, sample by sample,
+ * and nothing is made where the database would be.
+ */
+static void
+test_no_database_yet(void **state)
+{
+	struct fixture *fx = *state;
+	char *none = xasprintf("%s/none", fx->tmp);
+	const char *argv[] = { vt_lgotp_bin(), "--db", none, "--practice", "--screen", "survey1",
+		NULL };
+	char *env[] = { fx->tmp_env, NULL };
+	struct vt_opts o = { .rows = 24, .cols = 80, .argv = (char *const *)argv,
+		.envp_extra = env, .capture_stderr = true, .keep_transcript = true };
+	struct vt *vt = fx->vt = vt_spawn_opts(&o);
+	assert_non_null(vt);
+	assert_int_equal(vt_wait_text(vt, "この画面の見本はこのデータベースでは使えません:", -1), 0);
+	assert_int_equal(vt_wait_text(vt, "見本 1: 団体コード: 団体 012025 は登録されていません", -1), 0);
+	assert_int_equal(vt_wait_text(vt, "見本 5: 団体コード: 団体 282014 は登録されていません", -1), 0);
+	assert_non_null(strstr(vt_stderr(vt), "まだデータベースがありません"));
+	vt_settle(vt, -1, -1);
+	vt_ctrl(vt, 'q');
+	int status = -1;
+	assert_int_equal(vt_wait_exit(vt, -1, &status), 0);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	/* No round was keyed; the trainer still learns what was left out. */
+	const char *out = vt_transcript(vt);
+	assert_null(strstr(out, "練習の結果"));
+	assert_non_null(strstr(out, "使えなかった見本: 様式1 利用意向 (survey1): 見本 1: 団体コード:"));
+	struct stat st;
+	assert_int_equal(stat(none, &st), -1);
+	assert_int_equal(copies_in(fx->tmp, NULL), 0);
+	free(none);
 }
 
 /* Refusals: --practice with a command; a broken sample file (file:line). */
@@ -462,6 +501,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_two_samples_scored_live_untouched, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stopped_mid_form, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_samples_run_out_in_english, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_database_yet, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("e2e_practice", tests, NULL, NULL);
