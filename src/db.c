@@ -970,6 +970,8 @@ db_copy(const char *dir, const char *to, char **cause)
 	struct stat sdir, sdata;
 	MDB_env *env = NULL;
 	char *data;
+	size_t mapsize;
+	bool fixed;
 	mode_t mask;
 	int rc;
 
@@ -986,16 +988,29 @@ db_copy(const char *dir, const char *to, char **cause)
 		if (o->pid == getpid() && o->dev == sdir.st_dev && o->ino == sdir.st_ino)
 			return fail(cause, "%s: the database is open in this process: copy it with "
 			    "db_backup", dir);
-	/* A lock file made here (a database restored without one) is the
-	 * operators' group's, as db_open would make it. */
-	mask = umask(007);
-	rc = mdb_env_create(&env);
-	if (rc == 0)
-		rc = mdb_env_open(env, dir, MDB_RDONLY, DB_FILE_MODE);
-	umask(mask);
-	if (rc != 0) {
+	/* The map as large as db_open's: a map sized to the file as it is now
+	 * would make the copy's read transaction fail (MDB_MAP_RESIZED) once
+	 * an operator's write grows the file meanwhile.  Address space, not
+	 * memory; smaller where there is not that much of it. */
+	if (db_initial_map(&mapsize, &fixed, cause) != 0)
+		return -1;
+	for (;;) {
+		/* A lock file made here (a database restored without one) is the
+		 * operators' group's, as db_open would make it. */
+		mask = umask(007);
+		rc = mdb_env_create(&env);
+		if (rc == 0 && (rc = mdb_env_set_mapsize(env, mapsize)) == 0)
+			rc = mdb_env_open(env, dir, MDB_RDONLY, DB_FILE_MODE);
+		umask(mask);
+		if (rc == 0)
+			break;
 		if (env != NULL)
 			mdb_env_close(env);
+		env = NULL;
+		if (rc == ENOMEM && !fixed && mapsize / 4 >= DB_MIN_MAP) {
+			mapsize /= 4;
+			continue;
+		}
 		return db_open_error(dir, rc, cause);
 	}
 	/* The copy is private until its owner says otherwise. */
