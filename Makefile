@@ -162,11 +162,12 @@ fuzz: fuzz-deps $(FUZZ_BIN)
 
 install: lgotp
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/screens $(DESTDIR)$(SHAREDIR)/conf/years \
-		$(DESTDIR)$(MANDIR)
+		$(DESTDIR)$(SHAREDIR)/conf/practice $(DESTDIR)$(MANDIR)
 	install -m 755 lgotp $(DESTDIR)$(BINDIR)/lgotp
 	install -m 644 screens/*.ini $(DESTDIR)$(SHAREDIR)/screens/
 	install -m 644 conf/*.ini $(DESTDIR)$(SHAREDIR)/conf/
 	install -m 644 conf/years/*.ini $(DESTDIR)$(SHAREDIR)/conf/years/
+	install -m 644 conf/practice/*.ini $(DESTDIR)$(SHAREDIR)/conf/practice/
 	install -m 644 src/lgotp.1 $(DESTDIR)$(MANDIR)/lgotp.1
 
 uninstall:

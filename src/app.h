@@ -5,10 +5,14 @@
 #ifndef LGOTP_APP_H
 #define LGOTP_APP_H
 
+#include <stdbool.h>
+
 #include "db.h"
 #include "ftype.h"
 #include "schema.h"
 #include "validate.h"
+
+struct form_hooks;
 
 struct app {
 	struct schema *schema;
@@ -19,6 +23,9 @@ struct app {
 	struct ftype_ctx ctx;       /* ctx.lookup_arg points at env */
 	char *today;                /* YYYY-MM-DD, fixed at start */
 	struct access *access;      /* what this Unix user may do (roles.h); NULL: all */
+	bool practice;              /* lgotp --practice: every title says so */
+	const struct form_hooks *form_hooks;    /* told by entry forms (form_hooks.h); NULL: none */
+	void *form_hooks_arg;
 };
 
 /* The text for the app's language: T(app, "日本語", "English"). */

@@ -756,6 +756,28 @@ db_del(struct db_txn *txn, const char *table, const void *key, size_t klen, char
 	return 0;
 }
 
+/* Remove every entry of TABLE, keeping the table: 0 (also when it does not
+ * exist) or -1.  Write transactions only. */
+int
+db_clear(struct db_txn *txn, const char *table, char **cause)
+{
+	MDB_dbi dbi;
+	int rc;
+
+	if (!txn->write)
+		return fail(cause, "%s: table %s: clearing in a read-only transaction",
+		    txn->db->dir, table);
+	rc = db_table(txn, table, false, &dbi, cause);
+	if (rc == DB_NOTFOUND)
+		return 0;
+	if (rc != 0)
+		return -1;
+	rc = mdb_drop(txn->txn, dbi, 0);
+	if (rc != 0)
+		return db_write_error(txn, "clearing", table, rc, cause);
+	return 0;
+}
+
 /*
  * Visit TABLE's entries in order; see db.h.  FROM may be longer than any
  * key can be: it is then clipped to db_max_key() bytes, P.  No key equals
@@ -932,4 +954,78 @@ out:
 	free(src);
 	free(dst);
 	return rc;
+}
+
+/*
+ * Copy the database in DIR into the directory TO; see db.h.  DIR's
+ * environment is opened MDB_RDONLY, so LMDB opens its data.mdb read-only
+ * and takes only a reader slot in lock.mdb, as every reader does; it is
+ * closed again before returning.  Refused while this process has DIR open
+ * with db_open: closing a second environment on the same lock file would
+ * drop the first one's POSIX locks.
+ */
+int
+db_copy(const char *dir, const char *to, char **cause)
+{
+	struct stat sdir, sdata;
+	MDB_env *env = NULL;
+	char *data;
+	size_t mapsize;
+	bool fixed;
+	mode_t mask;
+	int rc;
+
+	if (dir == NULL || *dir == '\0' || to == NULL || *to == '\0')
+		return fail(cause, "no database directory given");
+	data = xasprintf("%s/data.mdb", dir);
+	rc = stat(data, &sdata);
+	free(data);
+	if (rc != 0 && errno == ENOENT)
+		return DB_NOTFOUND;
+	if (rc != 0 || stat(dir, &sdir) != 0)
+		return db_open_error(dir, errno, cause);
+	for (struct db *o = db_all; o != NULL; o = o->next)
+		if (o->pid == getpid() && o->dev == sdir.st_dev && o->ino == sdir.st_ino)
+			return fail(cause, "%s: the database is open in this process: copy it with "
+			    "db_backup", dir);
+	/* The map as large as db_open's: a map sized to the file as it is now
+	 * would make the copy's read transaction fail (MDB_MAP_RESIZED) once
+	 * an operator's write grows the file meanwhile.  Address space, not
+	 * memory; smaller where there is not that much of it. */
+	if (db_initial_map(&mapsize, &fixed, cause) != 0)
+		return -1;
+	for (;;) {
+		/* A lock file made here (a database restored without one) is the
+		 * operators' group's, as db_open would make it. */
+		mask = umask(007);
+		rc = mdb_env_create(&env);
+		if (rc == 0 && (rc = mdb_env_set_mapsize(env, mapsize)) == 0)
+			rc = mdb_env_open(env, dir, MDB_RDONLY, DB_FILE_MODE);
+		umask(mask);
+		if (rc == 0)
+			break;
+		if (env != NULL)
+			mdb_env_close(env);
+		env = NULL;
+		if (rc == ENOMEM && !fixed && mapsize / 4 >= DB_MIN_MAP) {
+			mapsize /= 4;
+			continue;
+		}
+		return db_open_error(dir, rc, cause);
+	}
+	/* The copy is private until its owner says otherwise. */
+	mask = umask(077);
+	rc = mdb_env_copy2(env, to, MDB_CP_COMPACT);
+	umask(mask);
+	mdb_env_close(env);
+	if (rc != 0) {
+		data = xasprintf("%s/data.mdb", to);
+		if (rc != EEXIST)
+			(void)unlink(data);
+		free(data);
+		if (rc == ENOSPC || rc == EDQUOT)
+			return fail(cause, "%s: the disk is full: no copy of %s could be made", to, dir);
+		return fail(cause, "%s: copying %s failed: %s", to, dir, mdb_strerror(rc));
+	}
+	return 0;
 }

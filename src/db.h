@@ -102,11 +102,23 @@ int db_scan(struct db_txn *txn, const char *table, const void *from, size_t from
 /* Number of entries in TABLE (0 when it does not exist). */
 int db_count(struct db_txn *txn, const char *table, size_t *n, char **cause);
 
+/* Remove every entry of TABLE (write transactions only); 0 also when it does not exist. */
+int db_clear(struct db_txn *txn, const char *table, char **cause);
+
 /*
  * Write a consistent, compacted copy of the database into DIR (created if
  * absent, must hold no database) while others go on writing; the copy gets
  * the original's file mode.
  */
 int db_backup(struct db *db, const char *dir, char **cause);
+
+/*
+ * The same copy of the database in directory DIR, made without opening it
+ * for writing (no db_open of DIR; LMDB opens its data.mdb read-only), into
+ * the existing directory TO, which must hold no database.  The copy is
+ * created private (mode 0600).  Returns 0; DB_NOTFOUND when DIR holds no
+ * database (no DIR/data.mdb); -1 with *cause.
+ */
+int db_copy(const char *dir, const char *to, char **cause);
 
 #endif

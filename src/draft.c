@@ -259,3 +259,18 @@ lease_free(struct lease *l)
 	free(l->since);
 	l->user = l->since = NULL;
 }
+
+static int
+forget_txn(struct db_txn *txn, void *arg, char **cause)
+{
+	(void)arg;
+	if (db_clear(txn, "draft", cause) != 0)
+		return -1;
+	return db_clear(txn, "lease", cause);
+}
+
+int
+draft_forget_all(struct db *db, char **cause)
+{
+	return db_write(db, forget_txn, NULL, cause);
+}

@@ -29,6 +29,14 @@ int draft_delete(struct db *db, const char *screen, const char *key, char **caus
 /* This operator's first draft: 0 with *screen and *key (malloc'd), or DB_NOTFOUND. */
 int draft_find(struct db *db, char **screen, char **key, char **cause);
 
+/*
+ * Remove every operator's drafts and every lease.  For a copy of a
+ * database that starts a session of its own (practice mode): the copy
+ * must not offer the live database's half-typed forms back, nor say that
+ * someone is editing a record there.
+ */
+int draft_forget_all(struct db *db, char **cause);
+
 /* A lease on a record being edited. */
 struct lease {
 	char *user;

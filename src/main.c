@@ -19,12 +19,15 @@
 #include "db.h"
 #include "exchange.h"
 #include "audit.h"
+#include "practice_copy.h"
 #include "report.h"
 #include "report_crosstab.h"
 #include "roles.h"
+#include "samples.h"
 #include "schema.h"
 #include "tui.h"
 #include "ui.h"
+#include "ui_practice.h"
 #include "util.h"
 #include "verify.h"
 
@@ -53,6 +56,7 @@ struct options {
 	int dry_run;
 	int lean;
 	int verified;               /* export: only records verified by double keying */
+	int practice;
 };
 
 static void
@@ -89,6 +93,8 @@ usage(FILE *f)
 	      "  --user USER        audit: only this Unix user's changes\n"
 	      "  --since DATE       audit: only changes from this day (YYYY-MM-DD, UTC) on\n"
 	      "  --lean             no colour (for slow links)\n"
+	      "  --practice         the TUI on a throw-away copy of the database, with the sample\n"
+	      "                     documents of conf/practice/ to key from, and a score\n"
 	      "exit status: 0 done; 1 some data rejected (each row reported on stderr, and by\n"
 	      "import in FILE.rejects.csv); 2 bad usage or configuration\n", f);
 }
@@ -141,8 +147,10 @@ pick_lang(const struct options *o, const struct schema *s)
 	return s ? s->settings.lang : LANG_JA;
 }
 
-static int
-open_db(struct app *app, const struct options *o)
+/* The database directory: --db, else LGOTP_DB, else the settings'; NULL
+ * after a message when none is given. */
+static const char *
+db_dir_of(struct app *app, const struct options *o)
 {
 	const char *dir = o->db_dir;
 	if (dir == NULL)
@@ -152,8 +160,17 @@ open_db(struct app *app, const struct options *o)
 	if (dir == NULL || *dir == '\0') {
 		fprintf(stderr, "lgotp: %s\n", T(app, "データベースの場所がありません: --db DIR を指定してください",
 		    "no database given: use --db DIR, LGOTP_DB, or [database] dir in the settings"));
-		return -1;
+		return NULL;
 	}
+	return dir;
+}
+
+static int
+open_db(struct app *app, const struct options *o)
+{
+	const char *dir = db_dir_of(app, o);
+	if (dir == NULL)
+		return -1;
 	char *why = NULL;
 	if (db_open(dir, &app->db, &why) != 0) {
 		fprintf(stderr, "lgotp: %s\n", why);
@@ -449,6 +466,8 @@ options_fit(const struct options *o, const char *cmd)
 		bad = "--fy: export, report";
 	else if ((o->user || o->since) && !(cmd && strcmp(cmd, "audit") == 0))
 		bad = "--user, --since: audit";
+	else if (o->practice && cmd)
+		bad = "--practice: the TUI only";
 	if (bad == NULL)
 		return 0;
 	fprintf(stderr, "lgotp: %s\n", bad);
@@ -546,6 +565,60 @@ cmd_audit(struct app *app, const struct options *o, char **argv, int argc)
 	return fflush(stdout) == 0 ? 0 : 2;
 }
 
+/* Print and free the problems in ERRS; returns whether there were any. */
+static bool
+print_errors(struct strlist *errs)
+{
+	bool any = errs->n > 0;
+	for (size_t i = 0; i < errs->n; i++)
+		fprintf(stderr, "%s\n", errs->v[i]);
+	strlist_free(errs);
+	return any;
+}
+
+/*
+ * Practice mode's database: the samples read, the configured database
+ * copied (never opened for writing) into a temporary directory, the copy
+ * opened as app->db and made ready for the samples.  Returns 0, or -1
+ * after a message with nothing left behind.
+ */
+static int
+practice_open(struct app *app, const struct options *o, struct practice_copy *pc,
+    struct samples **ss)
+{
+	struct strlist errs = { 0 };
+	char *sdir = samples_dir(app->schema);
+	*ss = samples_load(app->schema, sdir, app->lang, &errs);
+	free(sdir);
+	if (print_errors(&errs) || *ss == NULL)
+		return -1;
+	const char *real = db_dir_of(app, o);
+	char *why = NULL;
+	if (real == NULL || practice_copy_make(real, pc, &why) != 0) {
+		if (why)
+			fprintf(stderr, "lgotp: %s\n", why);
+		free(why);
+		samples_free(*ss);
+		return -1;
+	}
+	if (db_open(pc->dir, &app->db, &why) == 0) {
+		app->env.db = app->db;
+		if (practice_copy_prepare(app, *ss, &why) == 0) {
+			if (pc->empty)
+				fprintf(stderr, T(app, "lgotp: %s にはまだデータベースがありません: 空のデータベースで練習します\n",
+				    "lgotp: %s holds no database yet: practising on an empty one\n"), real);
+			return 0;
+		}
+		db_close(app->db);
+		app->db = app->env.db = NULL;
+	}
+	fprintf(stderr, "lgotp: %s\n", why);
+	free(why);
+	practice_copy_remove(pc);
+	samples_free(*ss);
+	return -1;
+}
+
 static int
 run_tui(struct app *app, const struct options *o)
 {
@@ -555,20 +628,40 @@ run_tui(struct app *app, const struct options *o)
 	if (sd && access_level(app->access, sd) < ACCESS_EDIT)
 		return refuse(app, T(app, "この画面に入力する権限がありません:", "may not enter records on"),
 		    sd->name);
-	if (open_db(app, o) != 0)
+	struct practice_copy pc = { 0 };
+	struct samples *samples = NULL;
+	struct ui_practice *up = NULL;
+	if (o->practice) {
+		if (practice_open(app, o, &pc, &samples) != 0)
+			return 2;
+		up = ui_practice_new(app, samples);
+	} else if (open_db(app, o) != 0) {
 		return 2;
+	}
 	char *why = NULL;
+	int rc = 0;
 	if (tui_start(app, &why) != 0) {
 		fprintf(stderr, "lgotp: %s\n", why);
 		free(why);
-		return 2;
+		rc = 2;
+	} else {
+		if (sd)
+			ui_form(app, sd, NULL);
+		else
+			ui_menu(app);
+		tui_end();
 	}
-	if (sd)
-		ui_form(app, sd, NULL);
-	else
-		ui_menu(app);
-	tui_end();
-	return 0;
+	/* Also after SIGHUP or SIGTERM, which end the TUI's loops: the score
+	 * for the trainer, then nothing of the copy is left. */
+	if (up) {
+		ui_practice_report(up, stdout);
+		ui_practice_free(up);
+		db_close(app->db);
+		app->db = app->env.db = NULL;
+		practice_copy_remove(&pc);
+		samples_free(samples);
+	}
+	return rc;
 }
 
 int
@@ -593,6 +686,7 @@ main(int argc, char **argv)
 		{ "user", required_argument, NULL, 'u' },
 		{ "since", required_argument, NULL, 'Z' },
 		{ "lean", no_argument, NULL, 'L' },
+		{ "practice", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -621,6 +715,7 @@ main(int argc, char **argv)
 		case 'u': o.user = optarg; break;
 		case 'Z': o.since = optarg; break;
 		case 'L': o.lean = 1; break;
+		case 'P': o.practice = 1; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("lgotp %s\n", LGOTP_VERSION); return 0;
 		default: usage(stderr); return 2;
@@ -695,12 +790,16 @@ main(int argc, char **argv)
 	else if (strcmp(cmd, "check") == 0) {
 		rc = nargs == 0 ? 0 : 2;
 		struct strlist cerrs = { 0 };
-		if (rc == 0 && report_crosstab_check(app.schema, &cerrs) != 0) {
-			for (size_t i = 0; i < cerrs.n; i++)
-				fprintf(stderr, "%s\n", cerrs.v[i]);
-			rc = 2;
+		if (rc == 0) {
+			report_crosstab_check(app.schema, &cerrs);
+			/* Practice mode's samples: only --practice reads them, but a
+			 * trainer's mistake there is found here like any other. */
+			char *sdir = samples_dir(app.schema);
+			samples_free(samples_load(app.schema, sdir, app.lang, &cerrs));
+			free(sdir);
+			if (print_errors(&cerrs))
+				rc = 2;
 		}
-		strlist_free(&cerrs);
 		if (rc == 0)
 			printf("%s: %zu %s\n", app.schema->settings.conf_path, app.schema->nscreens,
 			    T(&app, "画面、問題なし", "screens, no problems"));

@@ -250,7 +250,12 @@ tui_size_ok(struct app *app)
 void
 tui_title(struct app *app, const char *left, const char *right)
 {
-	(void)app;
+	/* Practice mode shows on every screen, so no one takes the throw-away
+	 * copy for the live database. */
+	char *marked = app->practice ? xasprintf("%s %s", T(app, "【練習】", "[PRACTICE]"), left)
+	                             : NULL;
+	if (marked)
+		left = marked;
 	attrset(tui_attr_title());
 	move(0, 0);
 	hline(' ', COLS);
@@ -261,6 +266,7 @@ tui_title(struct app *app, const char *left, const char *right)
 			tui_put(0, COLS - w - 1, w, right);
 	}
 	attrset(A_NORMAL);
+	free(marked);
 }
 
 void

@@ -31,6 +31,7 @@
 #include "audit.h"
 #include "draft.h"
 #include "effects.h"
+#include "form_hooks.h"
 #include "matching.h"
 #include "rekey.h"
 #include "roles.h"
@@ -79,6 +80,7 @@ struct ui_form {
 	struct stats_counts counts; /* keys since the last save, for the operator statistics */
 	bool for_key;               /* opened to edit one record (from a list), not for entry */
 	struct verify *vf;          /* verify mode (double keying), or NULL */
+	const struct form_hooks *hooks; /* entry forms only: app->form_hooks */
 };
 
 static size_t
@@ -559,6 +561,13 @@ form_build(struct ui_form *uf, size_t cur)
 	for (size_t i = 0; i < nfields(uf); i++)
 		draw_echo(uf, i);
 	tui_keyline(app, key_context(uf));
+	if (uf->hooks && uf->hooks->drawn) {
+		int below = 0;          /* the first row under every field, one left blank */
+		for (size_t i = 0; i < nfields(uf); i++)
+			if (uf->sd->fields[i].row + 2 > below)
+				below = uf->sd->fields[i].row + 2;
+		uf->hooks->drawn(app->form_hooks_arg, uf->sd, below, LINES - 2);
+	}
 	cursor_to_end(uf);
 	pos_form_cursor(uf->form);
 }
@@ -770,9 +779,14 @@ save(struct ui_form *uf)
 			record_free(uf->prev);
 			uf->prev = r;
 			r = NULL;
+			struct record *typed = uf->hooks ? record_from_form(uf) : NULL;
 			draw_title(uf);
 			clear_for_next(uf);
 			tui_status(app, false, T(app, "保存しました: %s %s", "saved: %s %s"), shown, label);
+			if (typed && uf->hooks->saved &&
+			    uf->hooks->saved(app->form_hooks_arg, uf->sd, typed, uf->prev))
+				uf->leave = true;
+			record_free(typed);
 		} else {
 			load_record(uf, r);
 			r = NULL;
@@ -1608,6 +1622,8 @@ handle_key(struct ui_form *uf, const struct tui_key *k)
 	}
 	enum action a = keys_action((int)k->ch, k->type == KEY_CODE_YES, key_context(uf));
 	uf->counts.keystrokes++;
+	if (uf->hooks && uf->hooks->key)
+		uf->hooks->key(uf->app->form_hooks_arg, uf->sd, a);
 	if (a == ACT_BACKSPACE || a == ACT_DELCHAR || a == ACT_CLEAR || a == ACT_PREV)
 		uf->counts.corrections++;
 	if (uf->vf && a == ACT_LOOKUP && uf->sd->fields[cur_index(uf)].nchoices == 0 &&
@@ -1737,7 +1753,10 @@ restore_draft(struct ui_form *uf)
 void
 ui_form(struct app *app, const struct screen_def *sd, const char *key)
 {
-	struct ui_form uf = { .app = app, .sd = sd, .for_key = key != NULL };
+	struct ui_form uf = { .app = app, .sd = sd, .for_key = key != NULL,
+		.hooks = key == NULL ? app->form_hooks : NULL };
+	if (uf.hooks && uf.hooks->open)
+		uf.hooks->open(app->form_hooks_arg, sd);
 	uf.values = xcalloc(sd->nfields, sizeof *uf.values);
 	uf.start = xcalloc(sd->nfields, sizeof *uf.start);
 	for (size_t i = 0; i < sd->nfields; i++) {
@@ -1797,6 +1816,8 @@ out:
 	record_free(uf.prev);
 	record_free(uf.orig);
 	free(uf.orig_key);
+	if (uf.hooks && uf.hooks->closed)
+		uf.hooks->closed(app->form_hooks_arg, sd);
 }
 
 void
