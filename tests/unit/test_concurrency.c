@@ -136,8 +136,11 @@ test_same_record_two_processes(void **state)
 	assert_int_equal(store_save(db, sd, r, NULL, &why), 0);
 	record_free(r);
 	db_close(db);
-	int pipefd[2];
+	/* read_done: the second has read (the first waits for it before saving);
+	 * pipefd: the first has saved (the second waits for it). */
+	int pipefd[2], read_done[2];
 	assert_int_equal(pipe(pipefd), 0);
+	assert_int_equal(pipe(read_done), 0);
 	pid_t pid[2];
 	for (int k = 0; k < 2; k++) {
 		pid[k] = fork();
@@ -150,6 +153,10 @@ test_same_record_two_processes(void **state)
 				_exit(11);
 			/* Both have read; now both write, one after the other. */
 			char c;
+			if (k == 1 && write(read_done[1], "r", 1) != 1)
+				_exit(15);
+			if (k == 0 && read(read_done[0], &c, 1) != 1)
+				_exit(16);
 			if (k == 1 && read(pipefd[0], &c, 1) != 1)
 				_exit(12);
 			record_set(mine, "dept", k ? "B" : "A");
@@ -175,6 +182,8 @@ test_same_record_two_processes(void **state)
 	db_close(db);
 	close(pipefd[0]);
 	close(pipefd[1]);
+	close(read_done[0]);
+	close(read_done[1]);
 }
 
 static void
