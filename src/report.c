@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "report_crosstab.h"
 #include "report_list.h"
 #include "report_survey.h"
@@ -126,32 +127,31 @@ build_operators(const struct report_def *rd, struct app *app, const struct repor
 	(void)rd;
 	(void)opts;
 	table_init(t, 8);
-	table_column(t, 0, "day", T(app, "日付", "day"));
-	table_column(t, 1, "user", T(app, "利用者", "user"));
-	table_column(t, 2, "screen", T(app, "画面", "screen"));
-	table_column(t, 3, "records", T(app, "件数", "records"));
-	table_column(t, 4, "keystrokes", T(app, "打鍵数", "keystrokes"));
-	table_column(t, 5, "keys_per_record", T(app, "1件あたり打鍵", "keys per record"));
-	table_column(t, 6, "corrections", T(app, "訂正", "corrections"));
-	table_column(t, 7, "corrections_per_100_keys", T(app, "訂正/100打鍵", "corrections per 100 keys"));
+	table_column(t, 0, "day", _("day"));
+	table_column(t, 1, "user", _("user"));
+	table_column(t, 2, "screen", _("screen"));
+	table_column(t, 3, "records", _("records"));
+	table_column(t, 4, "keystrokes", _("keystrokes"));
+	table_column(t, 5, "keys_per_record", _("keys per record"));
+	table_column(t, 6, "corrections", _("corrections"));
+	table_column(t, 7, "corrections_per_100_keys", _("corrections per 100 keys"));
 	if (stats_each(app->db, stats_row, t, cause) != 0) {
 		table_free(t);
 		return -1;
 	}
-	t->summary = xstrdup(T(app, "訂正: Backspace・Delete・Ctrl-U と前の項目へ戻ること",
-	    "corrections: Backspace, Delete, Ctrl-U and going back a field"));
+	t->summary = xstrdup(_("corrections: Backspace, Delete, Ctrl-U and going back a field"));
 	return 0;
 }
 
 static const struct report_def builtin[] = {
-	{ "operators", { "入力者別の統計", "Operator statistics" }, build_operators, NULL },
-	{ "survey-status", { "利用要望調査 提出状況", "Survey status board" }, build_survey_status, NULL },
-	{ "chase", { "督促リスト (期限超過)", "Chase list (late bodies)" }, build_chase, NULL },
-	{ "by-country", { "受入実績 (国別・年度別)", "Acceptance by country and year" },
+	{ "operators", { NULL, NULL }, N_("Operator statistics"), build_operators, NULL },
+	{ "survey-status", { NULL, NULL }, N_("Survey status board"), build_survey_status, NULL },
+	{ "chase", { NULL, NULL }, N_("Chase list (late bodies)"), build_chase, NULL },
+	{ "by-country", { NULL, NULL }, N_("Acceptance by country and year"),
 	  report_by_country, NULL },
-	{ "by-prefecture", { "受入実績 (都道府県別・年度別)", "Acceptance by prefecture and year" },
+	{ "by-prefecture", { NULL, NULL }, N_("Acceptance by prefecture and year"),
 	  report_by_prefecture, NULL },
-	{ "by-field", { "受入実績 (研修分野別・年度別)", "Acceptance by field and year" },
+	{ "by-field", { NULL, NULL }, N_("Acceptance by field and year"),
 	  report_by_field, NULL },
 };
 #define NBUILTIN (sizeof builtin / sizeof builtin[0])
@@ -179,7 +179,7 @@ make_declared(const struct schema *schema)
 	for (size_t i = 0; i < schema->nreports; i++) {
 		const struct list_report_def *l = &schema->reports[i];
 		declared[i] = (struct report_def){ l->name, { l->title[LANG_JA], l->title[LANG_EN] },
-			report_list, l };
+			NULL, report_list, l };
 	}
 	declared_for = schema;
 }
@@ -195,6 +195,12 @@ report_find(const struct schema *schema, const char *name)
 		if (strcmp(declared[i].name, name) == 0)
 			return &declared[i];
 	return NULL;
+}
+
+const char *
+report_title(const struct report_def *rd, enum lang lang)
+{
+	return rd->msgid != NULL ? L_(lang, rd->msgid) : rd->title[lang == LANG_EN ? LANG_EN : LANG_JA];
 }
 
 const char *

@@ -877,6 +877,7 @@ load_settings(struct schema *s, const char *conf_path, struct strlist *errs)
 	struct settings *st = &s->settings;
 	st->conf_path = xstrdup(conf_path);
 	st->lang = LANG_JA;
+	st->lang_from_locale = true;
 	st->survey_year = 0;
 	struct ini *ini = s->conf = ini_load(conf_path, errs);
 	if (ini == NULL)
@@ -898,10 +899,11 @@ load_settings(struct schema *s, const char *conf_path, struct strlist *errs)
 	st->db_dir = dup_or_null(ini_get(ini, "database", "dir"));
 	st->survey_year = ini_get_long(ini, "survey", "year", 0, 1989, 2200, errs);
 	const char *lang = ini_get(ini, "display", "lang");
-	if (lang && strcmp(lang, "en") == 0)
-		st->lang = LANG_EN;
-	else if (lang && strcmp(lang, "ja") != 0)
-		ERR(ini, ini_line(ini, "display", "lang"), "lang: expected ja or en, not '%s'", lang);
+	if (lang && (strcmp(lang, "ja") == 0 || strcmp(lang, "en") == 0)) {
+		st->lang = strcmp(lang, "en") == 0 ? LANG_EN : LANG_JA;
+		st->lang_from_locale = false;
+	} else if (lang && strcmp(lang, "auto") != 0)
+		ERR(ini, ini_line(ini, "display", "lang"), "lang: expected ja, en or auto, not '%s'", lang);
 	st->lean = ini_get_bool(ini, "display", "lean", 0, errs);
 	st->screens_dir = dup_or_null(ini_get(ini, "paths", "screens"));
 	st->years_dir = dup_or_null(ini_get(ini, "paths", "years"));

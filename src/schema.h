@@ -214,7 +214,8 @@ struct settings {
 	char *conf_path;            /* the settings file read */
 	char *db_dir;               /* NULL: none set */
 	long survey_year;
-	enum lang lang;
+	enum lang lang;             /* [display] lang = ja or en... */
+	bool lang_from_locale;      /* ...or auto, or none: the locale's (i18n_lang_from_env) */
 	int lean;
 	char *screens_dir;
 	char *years_dir;

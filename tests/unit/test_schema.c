@@ -201,7 +201,7 @@ static const struct bad_case bad_cases[] = {
 	  "[group.a]\ntitle_ja = a\ntitle_en = b\nitems = s:edit\n",
 	  "menu.ini:7: items: s: mode must be entry, browse or report, not 'edit'" },
 	{ "settings: bad language", "conf/lgotp.ini", "[display]\nlang = fr\n",
-	  "lgotp.ini:2: lang: expected ja or en, not 'fr'" },
+	  "lgotp.ini:2: lang: expected ja, en or auto, not 'fr'" },
 	{ "settings: unknown section", "conf/lgotp.ini", "[colours]\nfg = red\n",
 	  "lgotp.ini:1: unknown section [colours]" },
 	{ "settings: survey year out of range", "conf/lgotp.ini", "[survey]\nyear = 25\n",
