@@ -120,7 +120,7 @@ lookup(const struct field_def *f, const struct ftype_ctx *ctx, const char *key)
 {
 	if (ctx == NULL || ctx->lookup == NULL || f == NULL || f->ref == NULL || key[0] == '\0')
 		return NULL;
-	return ctx->lookup(ctx->lookup_arg, f->ref, key);
+	return ctx->lookup(ctx->lookup_arg, f->ref, key, lang_of(ctx));
 }
 
 static bool

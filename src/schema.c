@@ -20,7 +20,8 @@
 #define RESERVED_ROWS 4
 
 static const char *const screen_keys[] = {
-	"title_ja", "title_en", "key", "list", "search", "label", "fy", "confidential", "hint_ja",
+	"title_ja", "title_en", "key", "list", "search", "label", "label_en", "fy", "confidential",
+	"hint_ja",
 	"hint_en", NULL
 };
 static const char *const field_keys[] = {
@@ -726,6 +727,12 @@ load_screen(const char *path, struct screen_def *sd, struct strlist *errs)
 	size_t *label = field_list(ini, "screen", "label", sd, &nlabel, errs);
 	sd->label = nlabel ? label[0] : (sd->nkey ? sd->key[0] : 0);
 	free(label);
+	size_t nlabel_en;
+	size_t *label_en = field_list(ini, "screen", "label_en", sd, &nlabel_en, errs);
+	sd->label_en = nlabel_en ? (int)label_en[0] : -1;
+	if (nlabel_en > 1)
+		ERR(ini, ini_line(ini, "screen", "label_en"), "label_en: one field, not %zu", nlabel_en);
+	free(label_en);
 	sd->confidential = ini_get_bool(ini, "screen", "confidential", 0, errs);
 	sd->hint[LANG_JA] = dup_or_null(ini_get(ini, "screen", "hint_ja"));
 	sd->hint[LANG_EN] = dup_or_null(ini_get(ini, "screen", "hint_en"));

@@ -10,7 +10,9 @@
  *   [screen]       title_ja, title_en, key (field ids), list (columns of the
  *                  browse list), search (fields indexed for incremental
  *                  search), label (the field that names a record in
- *                  look-ups elsewhere)
+ *                  look-ups elsewhere), label_en (the same in English,
+ *                  e.g. the body's English name; a record without it
+ *                  falls back to label)
  *   [field.ID]     one per field, in entry order: label_ja, label_en, type,
  *                  width, required, carry, autoskip, default, ref, min, max,
  *                  row, col, derive, and for choices one `choice.CODE =
@@ -145,6 +147,7 @@ struct screen_def {
 	size_t *search;             /* fields indexed for search */
 	size_t nsearch;
 	size_t label;               /* field naming a record elsewhere */
+	int label_en;               /* the same in English (label_en =), or -1: label in both */
 	int fy;                     /* the fiscal-year field, or -1 */
 	bool confidential;          /* roles' `*` does not reach it (counseling notes) */
 	char *hint[LANG_COUNT];     /* a line under the title; {year:SEC.KEY} filled in, or NULL */

@@ -650,7 +650,7 @@ save(struct ui_form *uf)
 	const struct field_def *lf = &uf->sd->fields[uf->sd->label];
 	char *label = NULL;
 	if (lf->ref)
-		label = validate_lookup(&app->env, lf->ref, record_get(r, lf->id));
+		label = validate_lookup(&app->env, lf->ref, record_get(r, lf->id), i18n_lang());
 	if (label == NULL)
 		label = xstrdup(record_get(r, lf->id));
 	if (strstr(shown, label) != NULL)

@@ -136,12 +136,18 @@ read_field(struct lookup_env *env, const char *screen, const char *key, const ch
 }
 
 char *
-validate_lookup(void *arg, const char *screen, const char *key)
+validate_lookup(void *arg, const char *screen, const char *key, enum lang lang)
 {
 	struct lookup_env *env = arg;
 	const struct screen_def *sd = env ? schema_screen(env->schema, screen) : NULL;
 	if (sd == NULL)
 		return NULL;
+	if (lang == LANG_EN && sd->label_en >= 0) {
+		char *en = record_field(env, screen, key, sd->fields[sd->label_en].id);
+		if (en == NULL || en[0] != '\0')
+			return en;      /* no record, or its English name */
+		free(en);
+	}
 	return record_field(env, screen, key, sd->fields[sd->label].id);
 }
 
