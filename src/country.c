@@ -35,7 +35,7 @@ struct country {
 	char *en;                   /* common_name or name */
 	char *name;                 /* the JSON "name", for catalogue look-up */
 	char *common;               /* the JSON "common_name", or NULL */
-	char *ja;                   /* from the catalogue or built in, or NULL */
+	char *ja;                   /* from the catalogue, or NULL */
 	char *over[LANG_COUNT];     /* set by conf, or NULL */
 };
 
@@ -51,20 +51,6 @@ static struct {
 	bool loaded;
 	char *error;                /* why the last default load failed */
 } state;
-
-/*
- * Japanese names for countries the catalogue (iso-codes 4.15) has no
- * translation for: their names changed after the translation was made.
- * Used only when the catalogue has nothing, so a newer catalogue wins.
- */
-static const struct {
-	const char *code, *ja;
-} ja_missing[] = {
-	{ "CZ", "チェコ" },
-	{ "MK", "北マケドニア" },
-	{ "SZ", "エスワティニ" },
-	{ "TR", "トルコ" },
-};
 
 static void
 country_free(struct country *c)
@@ -427,9 +413,6 @@ load_table(const char *json_path, const char *mo_path, struct table *t, char **c
 				ja = catalog_get(cat, NULL, c->name);
 			if (ja != NULL)
 				c->ja = xstrdup(ja);
-			for (size_t k = 0; c->ja == NULL && k < sizeof ja_missing / sizeof ja_missing[0]; k++)
-				if (strcmp(c->code, ja_missing[k].code) == 0)
-					c->ja = xstrdup(ja_missing[k].ja);
 		}
 		catalog_free(cat);
 	}

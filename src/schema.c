@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "country.h"
 #include "derive.h"
 #include "ftype.h"
 #include "ini.h"
@@ -1233,6 +1234,56 @@ load_board(struct schema *s, const char *path, struct strlist *errs)
 	ini_free(ini);
 }
 
+/*
+ * conf/countries.ini: [ja] and [en], CODE = the name the organisation
+ * writes for that ISO 3166-1 code.  Checked against iso-codes' list, so
+ * the list must load; applied by schema_load once everything is clean.
+ */
+static void
+load_countries(struct schema *s, const char *path, struct strlist *errs)
+{
+	if (access(path, F_OK) != 0)
+		return;
+	struct ini *ini = ini_load(path, errs);
+	if (ini == NULL)
+		return;
+	char *why = NULL;
+	if (country_load(&why) != 0) {
+		ERR(ini, 0, "cannot check the country codes: %s", why);
+		free(why);
+		ini_free(ini);
+		return;
+	}
+	for (size_t i = 0; i < ini_nsections(ini); i++) {
+		const char *sec = ini_section(ini, i);
+		enum lang l = strcmp(sec, "en") == 0 ? LANG_EN : LANG_JA;
+		if (strcmp(sec, "ja") != 0 && strcmp(sec, "en") != 0) {
+			ERR(ini, ini_line(ini, sec, NULL), "unknown section [%s]: expected [ja] or [en]", sec);
+			continue;
+		}
+		for (size_t k = 0; k < ini_nkeys(ini, sec); k++) {
+			const char *code = ini_key(ini, sec, k), *name = ini_get(ini, sec, code);
+			int line = ini_line(ini, sec, code);
+			if (!country_valid(code)) {
+				ERR(ini, line, "%s: not an ISO 3166-1 alpha-2 code iso-codes knows", code);
+				continue;
+			}
+			if (name == NULL || name[0] == '\0' || text_has_control(name)) {
+				ERR(ini, line, "%s: the name is empty or holds control characters", code);
+				continue;
+			}
+			s->countries = xrealloc(s->countries, (s->ncountries + 1) * sizeof *s->countries);
+			struct country_name *c = &s->countries[s->ncountries++];
+			c->code[0] = (char)(code[0] & ~0x20);
+			c->code[1] = (char)(code[1] & ~0x20);
+			c->code[2] = '\0';
+			c->lang = l;
+			c->name = xstrdup(name);
+		}
+	}
+	ini_free(ini);
+}
+
 /* conf/reports.ini: list reports over one screen. */
 static void
 load_reports(struct schema *s, const char *path, struct strlist *errs)
@@ -1345,12 +1396,18 @@ schema_load(const char *conf_path, const char *screens_dir, struct strlist *errs
 	char *roles = xasprintf("%s/roles.ini", confdir);
 	s->roles = roles_load(roles, s, errs);
 	free(roles);
+	char *countries = xasprintf("%s/countries.ini", confdir);
+	load_countries(s, countries, errs);
+	free(countries);
 	free(confdir);
 
 	if (errs->n > nerr0) {
 		schema_free(s);
 		return NULL;
 	}
+	for (size_t i = 0; i < s->ncountries; i++)
+		(void)country_set_override(s->countries[i].code, s->countries[i].lang,
+		    s->countries[i].name);      /* checked above: the code is known */
 	return s;
 }
 
@@ -1395,6 +1452,9 @@ schema_free(struct schema *s)
 		free(s->board);
 	}
 	roles_free(s->roles);
+	for (size_t i = 0; i < s->ncountries; i++)
+		free(s->countries[i].name);
+	free(s->countries);
 	for (size_t i = 0; i < s->nreports; i++) {
 		free(s->reports[i].name);
 		for (int l = 0; l < LANG_COUNT; l++)

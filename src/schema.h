@@ -31,6 +31,8 @@
  *   screen, due = SECTION.KEY (of the year file), expected = RULE.
  * List reports (conf/reports.ini): [report.NAME] title_ja, title_en, screen,
  *   fy = FIELD, columns = FIELD, ..., totals = FIELD, ...
+ * Country names (conf/countries.ini): [ja] and [en], CODE = name, over
+ *   iso-codes' (country.h); schema_load applies them when all is clean.
  * The menu file:
  *   [menu] title_ja, title_en; [group.NAME] title_ja, title_en,
  *   items = SCREEN:MODE, ... with MODE entry or browse, or REPORT:report.
@@ -224,6 +226,13 @@ struct settings {
 	char *years_dir;
 };
 
+/* A country's name as the organisation writes it (conf/countries.ini). */
+struct country_name {
+	char code[3];               /* ISO 3166-1 alpha-2, upper case */
+	enum lang lang;
+	char *name;
+};
+
 struct schema {
 	struct settings settings;
 	struct ini *conf;           /* kept for `default = conf:SECTION.KEY` */
@@ -238,6 +247,8 @@ struct schema {
 	struct list_report_def *reports;    /* conf/reports.ini */
 	size_t nreports;
 	struct roles *roles;            /* conf/roles.ini; NULL: no restriction */
+	struct country_name *countries; /* conf/countries.ini, applied to country.h's names */
+	size_t ncountries;
 };
 
 /*
