@@ -435,9 +435,8 @@ money_echo(const struct field_def *f, const struct ftype_ctx *ctx, const char *s
 	if (!all_digits(d, strlen(d)) || d[0] == '\0')
 		return xstrdup("");
 	char *c = with_commas(d);
-	char *r = lang_of(ctx) == LANG_EN
-	    ? xasprintf("%s¥%s", stored[0] == '-' ? "-" : "", c)
-	    : xasprintf("%s%s円", stored[0] == '-' ? "-" : "", c);
+	/* The sign, then the amount with its commas: ¥1,200 or 1,200円. */
+	char *r = xasprintf(L_(lang_of(ctx), "%s¥%s"), stored[0] == '-' ? "-" : "", c);
 	free(c);
 	return r;
 }

@@ -698,12 +698,13 @@ static char *
 xt_head(enum lang lang, const struct xt_col *col)
 {
 	if (col->from != col->to)
-		return xasprintf(lang == LANG_EN ? "FY%d-%d" : "%d-%d", col->from, col->to);
+		return xasprintf(LC_(lang, "year column", "FY%d-%d"), col->from, col->to);
 	char tag[16];
 	xt_era_tag(col->from, tag, sizeof tag);
 	if (*tag == '\0')
-		return xasprintf(lang == LANG_EN ? "FY%d" : "%d", col->from);
-	return xasprintf(lang == LANG_EN ? "FY%d (%s)" : "%d(%s)", col->from, tag);
+		return xasprintf(LC_(lang, "year column", "FY%d"), col->from);
+	/* The Western year and its era: "FY1996 (H8)", "1996(H8)". */
+	return xasprintf(LC_(lang, "year column", "FY%d (%s)"), col->from, tag);
 }
 
 /* A row's label: the code and what it stands for in the app's language. */
