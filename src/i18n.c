@@ -55,13 +55,13 @@ int
 i18n_load(const char *path, char **cause)
 {
 	struct catalog *c = NULL;
+	state.tried = true;         /* the caller chose: no default behind its back */
 	if (catalog_open(path, &c, cause) != 0)
 		return -1;
 	catalog_free(state.cat);
 	free(state.path);
 	state.cat = c;
 	state.path = xstrdup(path);
-	state.tried = true;
 	free(state.error);
 	state.error = NULL;
 	return 0;
@@ -73,8 +73,7 @@ i18n_load_default(char **cause)
 	if (state.cat != NULL)
 		return 0;
 	if (state.tried)
-		return fail(cause, "%s", state.error ? state.error : "no catalogue");
-	state.tried = true;
+		return fail(cause, "%s", state.error ? state.error : "no catalogue loaded");
 	/* The checkout's: only where it exists, as ./conf/lgotp.ini is used only
 	 * where it exists; a damaged one is reported, not passed over. */
 	const char *local = LGOTP_BUILD_LOCALEDIR MO_TAIL;
@@ -82,9 +81,9 @@ i18n_load_default(char **cause)
 	char *why = NULL;
 	if (i18n_load(path, &why) == 0)
 		return 0;
-	state.tried = true;
-	state.error = why;
-	return fail(cause, "%s (Japanese texts are shown in English)", why);
+	state.error = xasprintf("%s (Japanese texts are shown in English)", why);
+	free(why);
+	return fail(cause, "%s", state.error);
 }
 
 const char *

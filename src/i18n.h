@@ -57,6 +57,7 @@ const char *i18n_text(enum lang lang, const char *context, const char *msgid)
 /*
  * Load the Japanese catalogue at PATH, replacing any loaded before.
  * Returns 0, or -1 with a malloc'd *cause (the one loaded before stays).
+ * Either way the default is not looked for afterwards (until i18n_unload).
  */
 int i18n_load(const char *path, char **cause);
 /*

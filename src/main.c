@@ -660,6 +660,13 @@ main(int argc, char **argv)
 		return 2;
 	}
 	i18n_set_lang(pick_lang(&o, app.schema));
+	/* Japanese needs the catalogue: without it the texts are English, which
+	 * is said rather than silently shown (and `check` fails on it). */
+	char *mo_why = NULL;
+	bool mo_ok = i18n_load_default(&mo_why) == 0;
+	if (!mo_ok && (i18n_lang() == LANG_JA || (cmd != NULL && strcmp(cmd, "check") == 0)))
+		fprintf(stderr, "lgotp: %s\n", mo_why);
+	free(mo_why);
 	app.lean = o.lean || app.schema->settings.lean;
 	app.env.schema = app.schema;
 	app.today = today_iso();
@@ -685,17 +692,19 @@ main(int argc, char **argv)
 	else if (strcmp(cmd, "check") == 0) {
 		rc = nargs == 0 ? 0 : 2;
 		struct strlist cerrs = { 0 };
-		if (rc == 0 && report_crosstab_check(app.schema, &cerrs) != 0) {
+		if (rc != 0)
+			usage(stderr);
+		else if (report_crosstab_check(app.schema, &cerrs) != 0) {
 			for (size_t i = 0; i < cerrs.n; i++)
 				fprintf(stderr, "%s\n", cerrs.v[i]);
+			usage(stderr);
 			rc = 2;
-		}
+		} else if (!mo_ok)
+			rc = 2;         /* said above */
 		strlist_free(&cerrs);
 		if (rc == 0)
 			printf("%s: %zu %s\n", app.schema->settings.conf_path, app.schema->nscreens,
 			    _("screens, no problems"));
-		else
-			usage(stderr);
 	} else if (strcmp(cmd, "import") == 0)
 		rc = cmd_import(&app, &o, args, nargs);
 	else if (strcmp(cmd, "export") == 0)

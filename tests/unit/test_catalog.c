@@ -1,9 +1,11 @@
 /*
  * catalog.c: .mo catalogues built here byte by byte (both byte orders,
  * sorted or not), looked up with and without contexts; damaged ones
- * refused whole.
+ * refused whole.  Then i18n.c over the project's own compiled catalogue:
+ * Japanese when asked for, the English msgid otherwise or when missing.
  */
 #include "catalog.h"
+#include "i18n.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -300,6 +302,57 @@ test_files(void **state)
 	unlink(path);
 }
 
+/* The catalogue make compiles from src/po/ja.po (the Makefile passes where). */
+#define PROJECT_MO LGOTP_BUILD_LOCALEDIR "/ja/LC_MESSAGES/lgotp.mo"
+
+static void
+test_ui_texts(void **state)
+{
+	(void)state;
+	char *cause = NULL;
+	i18n_unload();
+	if (i18n_load(PROJECT_MO, &cause) != 0) {
+		print_error("%s (make compiles it from src/po/ja.po)\n", cause);
+		fail();
+	}
+	assert_string_equal(i18n_catalog_path(), PROJECT_MO);
+	assert_string_equal(L_(LANG_JA, "saved: %s %s"), "保存しました: %s %s");
+	assert_string_equal(L_(LANG_EN, "saved: %s %s"), "saved: %s %s");
+	assert_string_equal(LC_(LANG_JA, "column", "Total"), "計");
+	assert_string_equal(LC_(LANG_JA, "row", "Total"), "合計");
+	assert_string_equal(LC_(LANG_EN, "row", "Total"), "Total");
+	/* Not in the catalogue: the English, never NULL. */
+	const char *absent = "a text lgotp does not have";
+	assert_ptr_equal(L_(LANG_JA, absent), absent);
+	assert_ptr_equal(LC_(LANG_JA, "nosuch", "Total"), "Total");
+	assert_null(L_(LANG_JA, NULL));
+	/* _() follows the UI language. */
+	i18n_set_lang(LANG_JA);
+	assert_int_equal(i18n_lang(), LANG_JA);
+	assert_string_equal(_("not saved"), "保存しませんでした");
+	i18n_set_lang(LANG_EN);
+	assert_string_equal(_("not saved"), "not saved");
+	i18n_set_lang((enum lang)7);            /* out of range: Japanese, the default */
+	assert_int_equal(i18n_lang(), LANG_JA);
+
+	/* A catalogue that cannot be read leaves the one loaded before. */
+	assert_int_equal(i18n_load("/nonexistent/lgotp.mo", &cause), -1);
+	assert_non_null(strstr(cause, "/nonexistent/lgotp.mo"));
+	free(cause);
+	assert_string_equal(L_(LANG_JA, "not saved"), "保存しませんでした");
+	/* Without one, Japanese asks fall back to English. */
+	i18n_unload();
+	assert_null(i18n_catalog_path());
+	assert_int_equal(i18n_load("/nonexistent/lgotp.mo", NULL), -1);
+	assert_string_equal(L_(LANG_JA, "not saved"), "not saved");
+	/* The default place, from the checkout (tests run from its root). */
+	i18n_unload();
+	assert_int_equal(i18n_load_default(&cause), 0);
+	assert_string_equal(i18n_catalog_path(), PROJECT_MO);
+	assert_string_equal(L_(LANG_JA, "not saved"), "保存しませんでした");
+	i18n_unload();
+}
+
 int
 main(void)
 {
@@ -308,6 +361,7 @@ main(void)
 		cmocka_unit_test(test_small),
 		cmocka_unit_test(test_damaged_refused),
 		cmocka_unit_test(test_files),
+		cmocka_unit_test(test_ui_texts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
