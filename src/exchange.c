@@ -921,8 +921,8 @@ add_record(struct import *im, struct row *row, char **cells, size_t n,
 		if (im->o->mode == IMPORT_INSERT)
 			row->reason = xasprintf(_("%s already exists (line %ld)"), shown, first);
 		else
-			row->reason = xasprintf(_(
-			    "%s is also on line %ld: give each key once"), shown, first);
+			row->reason = xasprintf(
+			    _("%s is also on line %ld: give each key once"), shown, first);
 		free(shown);
 		free(key);
 		record_free(out);
@@ -953,8 +953,8 @@ check_total(struct import *im, struct row *row, char **cells, size_t n)
 		sum += strtol(record_get(im->b.recs[i], f->id), NULL, 10);
 	if (sum == total)
 		return 0;
-	row->reason = xasprintf(_(
-	    "%s: %ld, but the records' %s add up to %ld"), lay->total_header, total, f->id, sum);
+	row->reason = xasprintf(
+	    _("%s: %ld, but the records' %s add up to %ld"), lay->total_header, total, f->id, sum);
 	return -1;
 }
 
@@ -970,14 +970,14 @@ process_row(struct import *im, long line, char **cells, size_t n)
 		if (cells[c][0] == '\0')
 			continue;
 		if (c >= im->nheader) {
-			row->reason = xasprintf(_(
-			    "column %zu: the header has %zu columns: this value would not be read"),
+			row->reason = xasprintf(
+			    _("column %zu: the header has %zu columns: this value would not be read"),
 			    c + 1, im->nheader);
 			return;
 		}
 		if (*im->header[c] == '\0') {
-			row->reason = xasprintf(_(
-			    "column %zu has no header: this value would not be read"), c + 1);
+			row->reason = xasprintf(
+			    _("column %zu has no header: this value would not be read"), c + 1);
 			return;
 		}
 	}
@@ -1081,8 +1081,8 @@ race_reason(const char *key, uint32_t prev, uint32_t found)
 		r = xasprintf(_("%s was deleted during the import"),
 		    shown);
 	else
-		r = xasprintf(_(
-		    "%s was changed by someone else during the import: import the row again"), shown);
+		r = xasprintf(
+		    _("%s was changed by someone else during the import: import the row again"), shown);
 	free(shown);
 	return r;
 }
@@ -1252,8 +1252,8 @@ rejects_open(struct import *im)
 {
 	im->rejects_f = fopen(im->rejects_path, "wb");
 	if (im->rejects_f == NULL) {
-		say(im, 0, "%s %s: %s", _(
-		    "cannot write the rejects file"), im->rejects_path, strerror(errno));
+		say(im, 0, "%s %s: %s",
+		    _("cannot write the rejects file"), im->rejects_path, strerror(errno));
 		im->rejects_on = false;
 		return -1;
 	}
@@ -1402,8 +1402,8 @@ rejects_finish(struct import *im)
 		if (fclose(im->rejects_f) != 0)
 			say(im, 0, "%s: %s", im->rejects_path, strerror(errno));
 		im->rejects_f = NULL;
-		say(im, 0, _(
-		    "%ld rejected rows written to %s: fix them there and import that file"),
+		say(im, 0,
+		    _("%ld rejected rows written to %s: fix them there and import that file"),
 		    im->rejects_written, im->rejects_path);
 	} else if (im->rejects_on && unlink(im->rejects_path) != 0 && errno != ENOENT) {
 		say(im, 0, "%s: %s", im->rejects_path, strerror(errno));

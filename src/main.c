@@ -151,8 +151,8 @@ open_db(struct app *app, const struct options *o)
 	if ((dir == NULL || *dir == '\0') && app->schema->settings.db_dir)
 		dir = app->schema->settings.db_dir;
 	if (dir == NULL || *dir == '\0') {
-		fprintf(stderr, "lgotp: %s\n", _(
-		    "no database given: use --db DIR, LGOTP_DB, or [database] dir in the settings"));
+		fprintf(stderr, "lgotp: %s\n",
+		    _("no database given: use --db DIR, LGOTP_DB, or [database] dir in the settings"));
 		return -1;
 	}
 	char *why = NULL;
@@ -233,12 +233,12 @@ cmd_import(struct app *app, const struct options *o, char **argv, int argc)
 	struct import_stats st;
 	int rc = exchange_import(app, sd, argv[1], &io, stderr, &st);
 	if (io.dry_run)
-		fprintf(stderr, _(
-		    "%s: %ld rows, %ld would be stored, %ld rejected (--dry-run: nothing stored)\n"),
+		fprintf(stderr,
+		    _("%s: %ld rows, %ld would be stored, %ld rejected (--dry-run: nothing stored)\n"),
 		    argv[1], st.rows, st.stored, st.rejected);
 	else
-		fprintf(stderr, _(
-		    "%s: %ld rows, %ld stored, %ld rejected\n"), argv[1], st.rows, st.stored, st.rejected);
+		fprintf(stderr,
+		    _("%s: %ld rows, %ld stored, %ld rejected\n"), argv[1], st.rows, st.stored, st.rejected);
 	return rc;
 }
 
@@ -283,8 +283,8 @@ cmd_export(struct app *app, const struct options *o, char **argv, int argc)
 	}
 	if (rc == 0 && o->fy) {
 		if (sd->fy < 0) {
-			why = xasprintf(_(
-			    "--fy: screen %s has no fiscal year (use --where FIELD=VALUE)"), sd->name);
+			why = xasprintf(
+			    _("--fy: screen %s has no fiscal year (use --where FIELD=VALUE)"), sd->name);
 			rc = 2;
 		} else if (exchange_filter_field(app, sd, (size_t)sd->fy, o->fy, &filters[nf], &why) == 0) {
 			nf++;
@@ -677,8 +677,8 @@ main(int argc, char **argv)
 	if (cmd == NULL || strcmp(cmd, "check") != 0) {
 		app.access = access_for_self(app.schema->roles, app.schema);
 		if (app.access == NULL) {
-			fprintf(stderr, _(
-			    "lgotp: %s has no role in conf/roles.ini: ask an administrator to add you\n"),
+			fprintf(stderr,
+			    _("lgotp: %s has no role in conf/roles.ini: ask an administrator to add you\n"),
 			    audit_user());
 			schema_free(app.schema);
 			free(app.today);

@@ -55,8 +55,8 @@ int
 tui_start(struct app *app, char **cause)
 {
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
-		return fail(cause, "%s", _(
-		    "the TUI needs a terminal (scripts can use import and export)"));
+		return fail(cause, "%s",
+		    _("the TUI needs a terminal (scripts can use import and export)"));
 	const char *term = getenv("TERM");
 	if (term == NULL || *term == '\0')
 		return fail(cause, "%s", _("TERM is not set"));
@@ -69,8 +69,8 @@ tui_start(struct app *app, char **cause)
 	bool addressable = cursor_address != NULL && cursor_address[0] != '\0';
 	del_curterm(cur_term);
 	if (!addressable)
-		return fail(cause, _(
-		    "terminal type '%s' cannot move the cursor: use an xterm-compatible terminal"),
+		return fail(cause,
+		    _("terminal type '%s' cannot move the cursor: use an xterm-compatible terminal"),
 		    term);
 	/* ESC alone never ends an action, so a long wait costs nothing and lets an
 	 * arrow key's bytes arrive split over a slow link (SPEC §4). */

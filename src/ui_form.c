@@ -364,8 +364,8 @@ claim_record(struct ui_form *uf, const char *key)
 	int held = lease_held(app->db, uf->sd->name, key, &l, &why);
 	free(why);
 	if (held == 0) {
-		char *q = xasprintf(_(
-		    "%s is editing this (since %s). r=look only, t=take over, q=do not open"),
+		char *q = xasprintf(
+		    _("%s is editing this (since %s). r=look only, t=take over, q=do not open"),
 		    l.user, l.since);
 		char c = tui_choose(app, q, "rtq");
 		free(q);
@@ -681,8 +681,8 @@ save(struct ui_form *uf)
 		break;
 	case STORE_EXISTS:
 		go_to(uf, uf->sd->key[uf->sd->nkey - 1]);
-		tui_status(app, true, _(
-		    "%s is already there (open it from the list to change it)"), shown);
+		tui_status(app, true,
+		    _("%s is already there (open it from the list to change it)"), shown);
 		break;
 	case STORE_CONFLICT:
 		if (merge_conflict(uf, r))
@@ -787,8 +787,8 @@ type_char(struct ui_form *uf, wint_t ch)
 	int used = text_width(now);
 	free(now);
 	if (w < 1 || used + w > f->width) {
-		tui_status(uf->app, true, _(
-		    "%s: full (%d columns)"), f->label[i18n_lang()], f->width);
+		tui_status(uf->app, true,
+		    _("%s: full (%d columns)"), f->label[i18n_lang()], f->width);
 		return;
 	}
 	form_driver_w(uf->form, OK, (wchar_t)ch);
@@ -956,8 +956,8 @@ static void
 step_record(struct ui_form *uf, bool backward)
 {
 	if (uf->orig_key == NULL) {
-		tui_status(uf->app, true, "%s", _(
-		    "PgUp/PgDn move between records when editing (open one with Ctrl-F)"));
+		tui_status(uf->app, true, "%s",
+		    _("PgUp/PgDn move between records when editing (open one with Ctrl-F)"));
 		return;
 	}
 	if (!confirm_discard(uf))
@@ -1053,8 +1053,8 @@ merge_conflict(struct ui_form *uf, struct record *mine)
 			tui_put(3 + (int)r, 20 + w, w, record_get(theirs, f->id));
 			attrset(A_NORMAL);
 		}
-		tui_status(app, true, "%s", _(
-		    "for each field choose m=mine or t=theirs, then Enter to save (Ctrl-Q: give up)"));
+		tui_status(app, true, "%s",
+		    _("for each field choose m=mine or t=theirs, then Enter to save (Ctrl-Q: give up)"));
 		tui_keyline(KEYCTX_LIST);
 		refresh();
 		struct tui_key k;

@@ -257,8 +257,8 @@ ui_delete(struct app *app, const struct screen_def *sd, const char *key, uint32_
 	int rc = store_find_referrer(app->db, app->schema, sd, key, &screen, &referrer, &why);
 	if (rc == 0) {
 		const struct screen_def *o = schema_screen(app->schema, screen);
-		tui_status(app, true, _(
-		    "%s cannot be deleted: %s %s refers to it"), shown, o->title[i18n_lang()], referrer);
+		tui_status(app, true,
+		    _("%s cannot be deleted: %s %s refers to it"), shown, o->title[i18n_lang()], referrer);
 	} else if (rc < 0) {
 		tui_status(app, true, "%s", why);
 	} else {
@@ -269,8 +269,8 @@ ui_delete(struct app *app, const struct screen_def *sd, const char *key, uint32_
 				tui_status(app, false, _("deleted: %s"), shown);
 				deleted = true;
 			} else if (rc == STORE_CONFLICT) {
-				tui_status(app, true, "%s", _(
-				    "not deleted: someone else changed it meanwhile"));
+				tui_status(app, true, "%s",
+				    _("not deleted: someone else changed it meanwhile"));
 			} else {
 				tui_status(app, true, "%s", why ? why : "?");
 			}

@@ -124,8 +124,8 @@ draw_rows(struct ui_table *ut)
 		draw_line(ut, 4 + i, k < ut->nrows ? (long)ut->rows[k] : -2, k == ut->sel);
 	}
 	struct app *app = ut->app;
-	tui_status(app, false, _(
-	    "%zu/%zu rows  Left/Right: columns  type to filter"), ut->nrows ? ut->sel + 1 : 0,
+	tui_status(app, false,
+	    _("%zu/%zu rows  Left/Right: columns  type to filter"), ut->nrows ? ut->sel + 1 : 0,
 	    ut->nrows);
 }
 
