@@ -9,6 +9,7 @@ PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
 SHAREDIR  ?= $(PREFIX)/share/lgotp
 MANDIR    ?= $(PREFIX)/share/man/man1
+LOCALEDIR ?= $(PREFIX)/share/locale
 DESTDIR   ?=
 
 CC        ?= cc
@@ -20,7 +21,10 @@ TEST_PKGS := cmocka vterm
 OPT       ?= -O2
 CFLAGS    ?= $(OPT) -g
 WARN      := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers
-DEFS      := -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE -DLGOTP_SHAREDIR='"$(SHAREDIR)"'
+# The catalogue is looked for in the build directory (relative: only when
+# run from the checkout), then where make install puts it.
+DEFS      := -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE -DLGOTP_SHAREDIR='"$(SHAREDIR)"' \
+             -DLGOTP_LOCALEDIR='"$(LOCALEDIR)"' -DLGOTP_BUILD_LOCALEDIR='"$(BUILD)/locale"'
 ifneq ($(SAN),)
 SANFLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 endif
@@ -35,6 +39,8 @@ OBJ       := $(SRC:src/%.c=$(BUILD)/%.o)
 LIBOBJ    := $(filter-out $(BUILD)/main.o,$(OBJ))
 LIBA      := $(BUILD)/liblgotp.a
 BIN       := $(if $(SAN),$(BUILD)/lgotp,lgotp)
+# The Japanese texts (src/i18n.h): src/po/ja.po compiled by msgfmt.
+MO        := $(BUILD)/locale/ja/LC_MESSAGES/lgotp.mo
 
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -44,7 +50,7 @@ E2E_LIB   := $(BUILD)/tests/vt.o $(BUILD)/tests/e2e.o
 
 .PHONY: all run test check test-run deps fuzz-deps install uninstall clean demo bench fuzz
 
-all: $(BIN)
+all: $(BIN) $(MO)
 
 $(BIN): $(BUILD)/main.o $(LIBA)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
@@ -58,6 +64,11 @@ $(BUILD)/%.o: src/%.c | $(BUILD)
 
 $(BUILD) $(BUILD)/tests:
 	mkdir -p $@
+
+# --check: printf formats of each translation against its msgid, and the header.
+$(MO): src/po/ja.po
+	@mkdir -p $(dir $@)
+	msgfmt --check -o $@ $<
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIBA) | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $< $(ALL_LDFLAGS) $(LIBA) \
@@ -79,6 +90,7 @@ deps:
 		pkg-config --exists $$pc 2>/dev/null || missing="$$missing $$deb"; \
 	done; \
 	command -v pkg-config >/dev/null || missing="$$missing pkg-config"; \
+	command -v msgfmt >/dev/null && command -v xgettext >/dev/null || missing="$$missing gettext"; \
 	[ -f /usr/include/iniparser/iniparser.h ] || missing="$$missing libiniparser-dev"; \
 	[ -f /usr/include/unistr.h ] || missing="$$missing libunistring-dev"; \
 	[ -f /usr/share/iso-codes/json/iso_3166-1.json ] || missing="$$missing iso-codes"; \
@@ -114,7 +126,7 @@ test: deps
 
 check: test
 
-test-run: $(BIN) $(UNIT_BIN) $(E2E_BIN)
+test-run: $(BIN) $(MO) $(UNIT_BIN) $(E2E_BIN)
 	@LGOTP_BIN=./$(BIN) tests/run $(UNIT_BIN) $(E2E_BIN)
 
 # The benchmark: bytes, keystrokes and times through a pseudo-terminal,
@@ -160,18 +172,20 @@ fuzz: fuzz-deps $(FUZZ_BIN)
 		grep -E "^(Done|#[0-9]+ +DONE)|ERROR|SUMMARY" build/fuzz/$$n.log | tail -3; \
 		[ $$rc -eq 0 ] || { echo "lgotp: $$n failed: build/fuzz/$$n.log"; exit 1; }; done
 
-install: lgotp
+install: lgotp $(MO)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/screens $(DESTDIR)$(SHAREDIR)/conf/years \
-		$(DESTDIR)$(SHAREDIR)/conf/practice $(DESTDIR)$(MANDIR)
+		$(DESTDIR)$(SHAREDIR)/conf/practice $(DESTDIR)$(MANDIR) $(DESTDIR)$(LOCALEDIR)/ja/LC_MESSAGES
 	install -m 755 lgotp $(DESTDIR)$(BINDIR)/lgotp
 	install -m 644 screens/*.ini $(DESTDIR)$(SHAREDIR)/screens/
 	install -m 644 conf/*.ini $(DESTDIR)$(SHAREDIR)/conf/
 	install -m 644 conf/years/*.ini $(DESTDIR)$(SHAREDIR)/conf/years/
 	install -m 644 conf/practice/*.ini $(DESTDIR)$(SHAREDIR)/conf/practice/
 	install -m 644 src/lgotp.1 $(DESTDIR)$(MANDIR)/lgotp.1
+	install -m 644 $(MO) $(DESTDIR)$(LOCALEDIR)/ja/LC_MESSAGES/lgotp.mo
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/lgotp $(DESTDIR)$(MANDIR)/lgotp.1
+	rm -f $(DESTDIR)$(BINDIR)/lgotp $(DESTDIR)$(MANDIR)/lgotp.1 \
+		$(DESTDIR)$(LOCALEDIR)/ja/LC_MESSAGES/lgotp.mo
 	rm -rf $(DESTDIR)$(SHAREDIR)
 
 clean:

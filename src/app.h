@@ -1,6 +1,8 @@
 /*
- * app.h - what one run of lgotp holds: the declarations, the database, the
- * language, and the look-up context the field types use.
+ * app.h - what one run of lgotp holds: the declarations, the database and
+ * the look-up context the field types use.  The UI language is i18n.h's
+ * (process-wide, as gettext's is); app_set_lang keeps the field types'
+ * context in step with it.
  */
 #ifndef LGOTP_APP_H
 #define LGOTP_APP_H
@@ -9,6 +11,7 @@
 
 #include "db.h"
 #include "ftype.h"
+#include "i18n.h"
 #include "schema.h"
 #include "validate.h"
 
@@ -17,7 +20,6 @@ struct form_hooks;
 struct app {
 	struct schema *schema;
 	struct db *db;
-	enum lang lang;
 	int lean;
 	struct lookup_env env;
 	struct ftype_ctx ctx;       /* ctx.lookup_arg points at env */
@@ -28,7 +30,12 @@ struct app {
 	void *form_hooks_arg;
 };
 
-/* The text for the app's language: T(app, "日本語", "English"). */
-#define T(app, ja, en) ((app)->lang == LANG_EN ? (en) : (ja))
+/* Set the UI language (i18n_set_lang) and the field types' (ctx.lang) together. */
+static inline void
+app_set_lang(struct app *app, enum lang lang)
+{
+	i18n_set_lang(lang);
+	app->ctx.lang = i18n_lang();
+}
 
 #endif

@@ -4,10 +4,8 @@
  *
  * Neither file goes through a library: the JSON reader below knows just
  * enough JSON to walk any shape of file and pick the objects that have an
- * "alpha_2", and the .mo reader follows the GNU format (a header of 32-bit
- * words in the file's byte order, then two tables of (length, offset)
- * pairs for the original and the translated strings).  Reading the .mo
- * ourselves is what makes Japanese names independent of the locale.
+ * "alpha_2", and the catalogue is read by catalog.h, not through gettext():
+ * that is what makes Japanese names independent of the locale.
  */
 #include "country.h"
 
@@ -17,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "text.h"
+#include "catalog.h"
 #include "util.h"
 
 #ifndef ISO_CODES_JSON
@@ -37,7 +35,7 @@ struct country {
 	char *en;                   /* common_name or name */
 	char *name;                 /* the JSON "name", for catalogue look-up */
 	char *common;               /* the JSON "common_name", or NULL */
-	char *ja;                   /* from the catalogue or built in, or NULL */
+	char *ja;                   /* from the catalogue, or NULL */
 	char *over[LANG_COUNT];     /* set by conf, or NULL */
 };
 
@@ -53,20 +51,6 @@ static struct {
 	bool loaded;
 	char *error;                /* why the last default load failed */
 } state;
-
-/*
- * Japanese names for countries the catalogue (iso-codes 4.15) has no
- * translation for: their names changed after the translation was made.
- * Used only when the catalogue has nothing, so a newer catalogue wins.
- */
-static const struct {
-	const char *code, *ja;
-} ja_missing[] = {
-	{ "CZ", "チェコ" },
-	{ "MK", "北マケドニア" },
-	{ "SZ", "エスワティニ" },
-	{ "TR", "トルコ" },
-};
 
 static void
 country_free(struct country *c)
@@ -377,85 +361,6 @@ json_value(struct json *j, int depth, char **cause)
 	return 0;
 }
 
-/* --- the gettext catalogue --------------------------------------------------- */
-
-struct mo {
-	const unsigned char *b;
-	size_t len;
-	bool big_endian;
-	uint32_t n, orig, trans;
-};
-
-static uint32_t
-mo_word(const struct mo *m, size_t off)
-{
-	const unsigned char *p = m->b + off;
-	if (m->big_endian)
-		return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-	return (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
-}
-
-static int
-mo_open(struct mo *m, const char *buf, size_t len, const char *path, char **cause)
-{
-	m->b = (const unsigned char *)buf;
-	m->len = len;
-	if (len < 20)
-		return fail(cause, "%s: too short for a gettext catalogue", path);
-	m->big_endian = false;
-	if (mo_word(m, 0) != 0x950412deU) {
-		m->big_endian = true;
-		if (mo_word(m, 0) != 0x950412deU)
-			return fail(cause, "%s: not a gettext catalogue (bad magic number)", path);
-	}
-	/* Major revisions 0 and 1 share the tables read here. */
-	if (mo_word(m, 4) >> 16 > 1)
-		return fail(cause, "%s: unknown catalogue revision", path);
-	m->n = mo_word(m, 8);
-	m->orig = mo_word(m, 12);
-	m->trans = mo_word(m, 16);
-	uint64_t need = (uint64_t)m->n * 8;
-	if ((uint64_t)m->orig + need > len || (uint64_t)m->trans + need > len)
-		return fail(cause, "%s: string tables run past the end of the file", path);
-	return 0;
-}
-
-/* The I-th string of the table at TABLE, or NULL when it points outside the file. */
-static const char *
-mo_string(const struct mo *m, uint32_t table, uint32_t i, size_t *len)
-{
-	uint32_t l = mo_word(m, (size_t)table + (size_t)i * 8);
-	uint32_t off = mo_word(m, (size_t)table + (size_t)i * 8 + 4);
-	if ((uint64_t)off + l >= m->len)
-		return NULL;
-	*len = l;
-	return (const char *)m->b + off;
-}
-
-/* The translation of KEY, malloc'd, or NULL when it has none. */
-static char *
-mo_lookup(const struct mo *m, const char *key)
-{
-	size_t klen = strlen(key);
-	if (klen == 0)
-		return NULL;    /* msgid "" is the catalogue's header */
-	for (uint32_t i = 0; i < m->n; i++) {
-		size_t ol, tl;
-		const char *o = mo_string(m, m->orig, i, &ol);
-		if (o == NULL || ol != klen || memcmp(o, key, klen) != 0)
-			continue;
-		const char *t = mo_string(m, m->trans, i, &tl);
-		/* A plural translation holds NULs: its first form is enough. */
-		if (t == NULL || tl == 0)
-			return NULL;
-		size_t first = strnlen(t, tl);
-		if (first == 0 || !text_valid_utf8(t, first))
-			return NULL;
-		return xstrndup(t, first);
-	}
-	return NULL;
-}
-
 /* --- loading ----------------------------------------------------------------- */
 
 static int
@@ -467,8 +372,8 @@ cmp_code(const void *a, const void *b)
 static int
 load_table(const char *json_path, const char *mo_path, struct table *t, char **cause)
 {
-	char *buf = NULL, *mobuf = NULL;
-	size_t len = 0, molen = 0;
+	char *buf = NULL;
+	size_t len = 0;
 	memset(t, 0, sizeof *t);
 
 	if (read_whole(json_path, &buf, &len, cause) < 0) {
@@ -498,22 +403,19 @@ load_table(const char *json_path, const char *mo_path, struct table *t, char **c
 	}
 	t->n = w;
 
-	struct mo m;
-	if (mo_path != NULL && read_whole(mo_path, &mobuf, &molen, NULL) == 0 &&
-	    mo_open(&m, mobuf, molen, mo_path, NULL) == 0) {
+	struct catalog *cat = NULL;
+	if (mo_path != NULL && catalog_open(mo_path, &cat, NULL) == 0) {
 		t->have_ja = true;
 		for (size_t i = 0; i < t->n; i++) {
 			struct country *c = &t->v[i];
-			if (c->common != NULL)
-				c->ja = mo_lookup(&m, c->common);
-			if (c->ja == NULL)
-				c->ja = mo_lookup(&m, c->name);
-			for (size_t k = 0; c->ja == NULL && k < sizeof ja_missing / sizeof ja_missing[0]; k++)
-				if (strcmp(c->code, ja_missing[k].code) == 0)
-					c->ja = xstrdup(ja_missing[k].ja);
+			const char *ja = c->common != NULL ? catalog_get(cat, NULL, c->common) : NULL;
+			if (ja == NULL)
+				ja = catalog_get(cat, NULL, c->name);
+			if (ja != NULL)
+				c->ja = xstrdup(ja);
 		}
+		catalog_free(cat);
 	}
-	free(mobuf);
 	return 0;
 bad:
 	free(buf);

@@ -8,9 +8,10 @@
  * Names: English is the JSON "common_name" when there is one ("South
  * Korea", "Taiwan", "Vietnam"), else "name": they are what overseas staff
  * say.  Japanese is the catalogue's translation of common_name, else of
- * name (so TW gives 台湾, not 中国領・台湾), else a short built-in name for
- * the few the catalogue lacks (CZ, MK, SZ, TR), else the English name.
- * Overrides set by conf (country_set_override) win over all of these.
+ * name (so TW gives 台湾, not 中国領・台湾), else the English name.
+ * Overrides set by conf (conf/countries.ini, through country_set_override)
+ * win over both: the names the organisation writes differently, and the
+ * few the catalogue lacks (CZ, MK, SZ, TR: renamed after it was made).
  *
  * The table is the one piece of process-wide state: loaded once, lazily,
  * by the first call that needs it.  Not thread-safe.

@@ -12,10 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "text.h"
 #include "util.h"
-
-#define L(lang, ja, en) ((lang) == LANG_EN ? (en) : (ja))
 
 static const struct era_info eras[] = {
 	{ "明治", "Meiji", 'M', { 1868, 10, 23 } },
@@ -44,6 +43,13 @@ static const char *const wday_en_long[7] = {
 };
 
 #define NERAS ((int)(sizeof eras / sizeof eras[0]) - 1)
+
+/* An era's name for messages: 令和 or Reiwa. */
+static const char *
+era_name(const struct era_info *e, enum lang lang)
+{
+	return lang == LANG_EN ? e->romaji : e->kanji;
+}
 
 static bool
 is_leap(int y)
@@ -387,8 +393,7 @@ prepare(const char *in)
 static int
 fail_format(enum lang lang, char **cause)
 {
-	return fail(cause, "%s", L(lang,
-	    "日付として読めません（例: 2024-10-04, 2024/10/4, R6.10.4, 令和6年10月4日）",
+	return fail(cause, "%s", L_(lang,
 	    "not a date (e.g. 2024-10-04, 2024/10/4, R6.10.4, 4 Oct 2024)"));
 }
 
@@ -416,15 +421,15 @@ check_in_era(const struct era_info *e, struct era_date d, enum lang lang, char *
 	char *bound = describe(before ? e->start : last, lang);
 	char *hint;
 	if (right != NULL)
-		hint = xasprintf(L(lang, "（%sは%s）", " (%s is %s)"), what, right);
+		hint = xasprintf(L_(lang, " (%s is %s)"), what, right);
 	else
 		hint = xstrdup("");
 	if (before)
-		fail(cause, L(lang, "%sは%sからです%s", "%s began on %s%s"),
-		    L(lang, e->kanji, e->romaji), bound, hint);
+		fail(cause, L_(lang, "%s began on %s%s"),
+		    era_name(e, lang), bound, hint);
 	else
-		fail(cause, L(lang, "%sは%sまでです%s", "%s ended on %s%s"),
-		    L(lang, e->kanji, e->romaji), bound, hint);
+		fail(cause, L_(lang, "%s ended on %s%s"),
+		    era_name(e, lang), bound, hint);
 	free(what);
 	free(right);
 	free(bound);
@@ -472,8 +477,8 @@ era_parse_date(const char *in, enum lang lang, struct era_date *out, char **caus
 			(void)eat(&p, "日");
 		}
 		if (eyear < 1) {
-			fail(cause, L(lang, "%s0年はありません", "there is no year 0 of %s"),
-			    L(lang, e->kanji, e->romaji));
+			fail(cause, L_(lang, "there is no year 0 of %s"),
+			    era_name(e, lang));
 			goto out;
 		}
 		d.y = e->start.y + eyear - 1;
@@ -536,19 +541,16 @@ era_parse_date(const char *in, enum lang lang, struct era_date *out, char **caus
 
 	if (!era_date_valid(d.y, d.m, d.d)) {
 		if (d.m >= 1 && d.m <= 12 && d.y >= 1 && d.y <= 9999 && d.d >= 1) {
-			if (lang == LANG_EN)
-				fail(cause, "%d-%02d-%02d does not exist (%s %d has %d days)",
-				    d.y, d.m, d.d, month_en_long[d.m - 1], d.y,
-				    era_days_in_month(d.y, d.m));
-			else
-				fail(cause, "%d年%d月%d日はありません（%d年%d月は%d日まで）",
-				    d.y, d.m, d.d, d.y, d.m, era_days_in_month(d.y, d.m));
+			char *month = lang == LANG_EN ? xasprintf("%s %d", month_en_long[d.m - 1], d.y)
+			    : xasprintf("%d年%d月", d.y, d.m);
+			fail(cause, L_(lang, "%d-%02d-%02d does not exist (%s has %d days)"),
+			    d.y, d.m, d.d, month, era_days_in_month(d.y, d.m));
+			free(month);
 		}
 		else if (d.y < 1 || d.y > 9999)
-			fail(cause, "%s", L(lang, "年は1から9999までです",
-			    "the year must be from 1 to 9999"));
+			fail(cause, "%s", L_(lang, "the year must be from 1 to 9999"));
 		else
-			fail(cause, L(lang, "%d年%d月%d日はありません", "%d-%02d-%02d does not exist"),
+			fail(cause, L_(lang, "%d-%02d-%02d does not exist"),
 			    d.y, d.m, d.d);
 		goto out;
 	}
@@ -556,7 +558,7 @@ era_parse_date(const char *in, enum lang lang, struct era_date *out, char **caus
 		goto out;
 	if (wd >= 0 && wd != era_weekday(d)) {
 		char *what = describe(d, lang);
-		fail(cause, L(lang, "曜日が違います（%sは%s曜日）", "wrong weekday (%s is a %s)"),
+		fail(cause, L_(lang, "wrong weekday (%s is a %s)"),
 		    what, lang == LANG_EN ? wday_en_long[era_weekday(d)] : wday_ja[era_weekday(d)]);
 		free(what);
 		goto out;
@@ -642,12 +644,12 @@ eat_fy_year(const char **p, enum lang lang, int *y, char **cause)
 	else if ((n = digits(p, &v)) < 1 || n > 3)
 		return 1;
 	if (v < 1)
-		return fail(cause, L(lang, "%s0年はありません", "there is no year 0 of %s"),
-		    L(lang, e->kanji, e->romaji));
+		return fail(cause, L_(lang, "there is no year 0 of %s"),
+		    era_name(e, lang));
 	struct era_date last;
 	if (era_last_day(e, &last) && e->start.y + v - 1 > last.y)
-		return fail(cause, L(lang, "%sは%d年までです", "%s ended in its year %d"),
-		    L(lang, e->kanji, e->romaji), last.y - e->start.y + 1);
+		return fail(cause, L_(lang, "%s ended in its year %d"),
+		    era_name(e, lang), last.y - e->start.y + 1);
 	*y = e->start.y + v - 1;
 	return 0;
 }
@@ -685,8 +687,7 @@ era_parse_fy(const char *in, enum lang lang, int *fy, char **cause)
 		p++;
 		skip_spaces(&p);
 		if (y2 != y) {
-			fail(cause, L(lang, "年度が一致しません（%d と %d）",
-			    "the years do not agree (%d and %d)"), y, y2);
+			fail(cause, L_(lang, "the years do not agree (%d and %d)"), y, y2);
 			goto out;
 		}
 	}
@@ -695,8 +696,7 @@ era_parse_fy(const char *in, enum lang lang, int *fy, char **cause)
 		goto done;
 	}
 	if (y < 1000 || y > 9998) {
-		fail(cause, "%s", L(lang, "年度は1000から9998までです",
-		    "the fiscal year must be from 1000 to 9998"));
+		fail(cause, "%s", L_(lang, "the fiscal year must be from 1000 to 9998"));
 		goto out;
 	}
 	*fy = y;
@@ -704,8 +704,7 @@ era_parse_fy(const char *in, enum lang lang, int *fy, char **cause)
 	goto out;
 done:
 	if (r > 0)
-		fail(cause, "%s", L(lang, "年度として読めません（例: 2025, R7, 令和7年度）",
-		    "not a fiscal year (e.g. 2025, FY2025, R7)"));
+		fail(cause, "%s", L_(lang, "not a fiscal year (e.g. 2025, FY2025, R7)"));
 out:
 	free(s);
 	return rc;

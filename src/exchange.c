@@ -57,7 +57,6 @@
 struct progress {
 	bool on;
 	FILE *f;
-	const struct app *app;
 	double start, last;
 	double delay;
 	bool shown;
@@ -88,12 +87,11 @@ now_seconds(void)
 }
 
 static void
-progress_start(struct progress *p, bool on, FILE *f, const struct app *app)
+progress_start(struct progress *p, bool on, FILE *f)
 {
 	memset(p, 0, sizeof *p);
 	p->on = on;
 	p->f = f;
-	p->app = app;
 	p->delay = progress_delay();
 	p->start = now_seconds();
 	p->last = p->start - PROGRESS_INTERVAL;
@@ -109,14 +107,14 @@ progress_tick(struct progress *p, long done, double frac)
 	if (t - p->start < p->delay || t - p->last < PROGRESS_INTERVAL)
 		return;
 	p->last = t;
-	const struct app *app = p->app;
 	/* One write: stderr is unbuffered, and a line in pieces flickers. */
 	struct strbuf sb = SB_INIT;
-	sb_addf(&sb, T(app, "\r%ld 件, %.0f 件/秒", "\r%ld rows, %.0f/s"), done,
+	sb_addc(&sb, '\r');      /* not in the text: gettext keeps control characters out */
+	sb_addf(&sb, _("%ld rows, %.0f/s"), done,
 	    (double)done / (t - p->start));
 	if (frac > 0.0 && frac < 1.0) {
 		long left = (long)((t - p->start) * (1.0 - frac) / frac + 0.5);
-		sb_addf(&sb, T(app, ", 残り %ld:%02ld", ", %ld:%02ld left"), left / 60, left % 60);
+		sb_addf(&sb, _(", %ld:%02ld left"), left / 60, left % 60);
 	}
 	sb_adds(&sb, "\033[K");
 	fwrite(sb.s, 1, sb.len, p->f);
@@ -583,7 +581,6 @@ static int
 map_layout(struct import *im, long line)
 {
 	const struct import_layout *lay = im->layout;
-	struct app *app = im->app;
 	int rc = 0;
 	for (size_t i = 0; i < lay->ncolumns; i++) {
 		const struct import_column *ic = &lay->columns[i];
@@ -606,7 +603,7 @@ map_layout(struct import *im, long line)
 		im->rec_col[i] = c;
 		if (c < 0) {
 			say(im, line, "%s '%s' (%s [import.%s])",
-			    T(app, "列がありません:", "the column is missing:"), lay->records[i].header,
+			    _("the column is missing:"), lay->records[i].header,
 			    im->sd->file, lay->name);
 			rc = -1;
 		} else {
@@ -631,7 +628,7 @@ map_fields(struct import *im, long line)
 			    !header_is(im->header[c], fd->label[LANG_EN]))
 				continue;
 			if (im->map[f].nsrc > 0) {
-				say(im, line, "%s '%s'", T(im->app, "列が重複しています:", "column given twice:"),
+				say(im, line, "%s '%s'", _("column given twice:"),
 				    im->header[c]);
 				return -1;
 			}
@@ -674,8 +671,7 @@ map_header(struct import *im, long line, char **cells, size_t n)
 			im->reason_col = (int)c;    /* a rejects file's own column */
 			continue;
 		}
-		say(im, line, "%s '%s'", T(app, "この画面にない列なので読みません:",
-		    "unknown column, not read:"), im->header[c]);
+		say(im, line, "%s '%s'", _("unknown column, not read:"), im->header[c]);
 		im->unknown++;
 	}
 
@@ -707,9 +703,9 @@ map_header(struct import *im, long line, char **cells, size_t n)
 		if (!needed || im->filled[f] || fd->default_value || fd->derive)
 			continue;
 		say(im, line, "%s %s (%s)", is_key_field(sd, f) ?
-		    T(app, "キーの列がありません:", "the key column is missing:") :
-		    T(app, "必須項目の列がありません:", "the column of a required field is missing:"),
-		    fd->id, fd->label[app->lang]);
+		    _("the key column is missing:") :
+		    _("the column of a required field is missing:"),
+		    fd->id, fd->label[i18n_lang()]);
 		rc = -1;
 	}
 	return rc;
@@ -846,8 +842,7 @@ check_record(struct import *im, char **cells, size_t n, const struct import_reco
 		} else if (im->o->mode == IMPORT_UPDATE && k) {
 			char *shown = store_key_display(k);
 			free(why);
-			why = xasprintf("%s %s", shown, T(app, "は登録されていません (--mode update)",
-			    "does not exist (--mode update)"));
+			why = xasprintf("%s %s", shown, _("does not exist (--mode update)"));
 			bad = -1;
 			rc = -1;
 			free(shown);
@@ -858,7 +853,7 @@ check_record(struct import *im, char **cells, size_t n, const struct import_reco
 	/* A role with a scope changes only its own records, and makes none outside. */
 	if (rc == 0 && (!access_in_scope(app->access, sd, *out) ||
 	    (old && !access_in_scope(app->access, sd, old)))) {
-		why = xstrdup(T(app, "あなたの担当範囲外のレコードです", "outside what your role may change"));
+		why = xstrdup(_("outside what your role may change"));
 		bad = -1;
 		rc = -1;
 	}
@@ -903,7 +898,6 @@ add_record(struct import *im, struct row *row, char **cells, size_t n,
     const struct import_record *rec, const char *cell)
 {
 	struct batch *b = &im->b;
-	struct app *app = im->app;
 	struct record *out;
 	char *key, *reason = NULL;
 	uint32_t prev;
@@ -926,11 +920,10 @@ add_record(struct import *im, struct row *row, char **cells, size_t n,
 	if (first > 0) {
 		char *shown = store_key_display(key);
 		if (im->o->mode == IMPORT_INSERT)
-			row->reason = xasprintf(T(app, "%s は登録済みです (%ld 行目)",
-			    "%s already exists (line %ld)"), shown, first);
+			row->reason = xasprintf(_("%s already exists (line %ld)"), shown, first);
 		else
-			row->reason = xasprintf(T(app, "%s は %ld 行目にもあります: 同じキーは一度だけにしてください",
-			    "%s is also on line %ld: give each key once"), shown, first);
+			row->reason = xasprintf(
+			    _("%s is also on line %ld: give each key once"), shown, first);
 		free(shown);
 		free(key);
 		record_free(out);
@@ -961,8 +954,8 @@ check_total(struct import *im, struct row *row, char **cells, size_t n)
 		sum += strtol(record_get(im->b.recs[i], f->id), NULL, 10);
 	if (sum == total)
 		return 0;
-	row->reason = xasprintf(T(im->app, "%s: %ld ですが、%s の合計は %ld です",
-	    "%s: %ld, but the records' %s add up to %ld"), lay->total_header, total, f->id, sum);
+	row->reason = xasprintf(
+	    _("%s: %ld, but the records' %s add up to %ld"), lay->total_header, total, f->id, sum);
 	return -1;
 }
 
@@ -970,7 +963,6 @@ check_total(struct import *im, struct row *row, char **cells, size_t n)
 static void
 process_row(struct import *im, long line, char **cells, size_t n)
 {
-	struct app *app = im->app;
 	struct row *row = batch_row(&im->b, line);
 	if (im->rejects_on)
 		row_keep_cells(row, cells, n);
@@ -979,14 +971,14 @@ process_row(struct import *im, long line, char **cells, size_t n)
 		if (cells[c][0] == '\0')
 			continue;
 		if (c >= im->nheader) {
-			row->reason = xasprintf(T(app, "%zu 列目: 見出しは %zu 列なので、この値は読めません",
-			    "column %zu: the header has %zu columns: this value would not be read"),
+			row->reason = xasprintf(
+			    _("column %zu: the header has %zu columns: this value would not be read"),
 			    c + 1, im->nheader);
 			return;
 		}
 		if (*im->header[c] == '\0') {
-			row->reason = xasprintf(T(app, "%zu 列目: 見出しがないので、この値は読めません",
-			    "column %zu has no header: this value would not be read"), c + 1);
+			row->reason = xasprintf(
+			    _("column %zu has no header: this value would not be read"), c + 1);
 			return;
 		}
 	}
@@ -1007,7 +999,7 @@ process_row(struct import *im, long line, char **cells, size_t n)
 			add_record(im, row, cells, n, &lay->records[i], cell);
 		}
 		if (row->reason == NULL && row->nrecs == 0)
-			row->reason = xasprintf(T(app, "値がありません: %s", "no value in %s"), empty.s);
+			row->reason = xasprintf(_("no value in %s"), empty.s);
 		else if (row->reason == NULL)
 			check_total(im, row, cells, n);
 		sb_free(&empty);
@@ -1081,18 +1073,17 @@ row_resolve(struct import *im, struct row *row, long next)
 
 /* Why the record of key KEY was found at version FOUND, not PREV. */
 static char *
-race_reason(const struct import *im, const char *key, uint32_t prev, uint32_t found)
+race_reason(const char *key, uint32_t prev, uint32_t found)
 {
-	struct app *app = im->app;
 	char *shown = store_key_display(key), *r;
 	if (prev == 0)
-		r = xasprintf(T(app, "%s は登録済みです", "%s already exists"), shown);
+		r = xasprintf(_("%s already exists"), shown);
 	else if (found == 0)
-		r = xasprintf(T(app, "%s は取り込み中に削除されました", "%s was deleted during the import"),
+		r = xasprintf(_("%s was deleted during the import"),
 		    shown);
 	else
-		r = xasprintf(T(app, "%s は取り込み中にほかの人が変更しました: もう一度取り込んでください",
-		    "%s was changed by someone else during the import: import the row again"), shown);
+		r = xasprintf(
+		    _("%s was changed by someone else during the import: import the row again"), shown);
 	free(shown);
 	return r;
 }
@@ -1116,7 +1107,7 @@ precheck_txn(struct db_txn *txn, void *arg, char **cause)
 		uint32_t found = g == 0 ? cur->version : 0;
 		record_free(cur);
 		if (found != b->prev[i])
-			row->reason = race_reason(im, b->keys[i], b->prev[i], found);
+			row->reason = race_reason(b->keys[i], b->prev[i], found);
 	}
 	return 0;
 }
@@ -1185,7 +1176,7 @@ save_records(struct import *im, const size_t *idx, size_t m, bool upsert, struct
 	    cause);
 	for (size_t i = 0; rc == 0 && i < m; i++)
 		if (results[i] == STORE_EXISTS)
-			b->rows[b->row_of[idx[i]]].reason = race_reason(im, b->keys[idx[i]], 0, 1);
+			b->rows[b->row_of[idx[i]]].reason = race_reason(b->keys[idx[i]], 0, 1);
 	free(recs);
 	free(results);
 	return rc;
@@ -1241,9 +1232,9 @@ write_batch(struct import *im)
 			any = true;
 			failures = 0;
 		} else if (rc == GUARD_TRIPPED) {
-			row->reason = race_reason(im, b->keys[g.tripped], b->prev[g.tripped], g.found);
+			row->reason = race_reason(b->keys[g.tripped], b->prev[g.tripped], g.found);
 		} else if (!any && ++failures >= SYSTEMIC_FAILURES) {
-			say(im, 0, "%s: %s", T(app, "保存できません", "cannot store"), why);
+			say(im, 0, "%s: %s", _("cannot store"), why);
 			im->fatal = true;
 		} else {
 			row->reason = xstrdup(why ? why : "?");
@@ -1262,15 +1253,14 @@ rejects_open(struct import *im)
 {
 	im->rejects_f = fopen(im->rejects_path, "wb");
 	if (im->rejects_f == NULL) {
-		say(im, 0, "%s %s: %s", T(im->app, "不採用の行のファイルを書けません:",
-		    "cannot write the rejects file"), im->rejects_path, strerror(errno));
+		say(im, 0, "%s %s: %s",
+		    _("cannot write the rejects file"), im->rejects_path, strerror(errno));
 		im->rejects_on = false;
 		return -1;
 	}
 	im->rejects_w = csv_writer_new(im->rejects_f, csv_reader_encoding(im->r));
 	if (im->rejects_w == NULL) {
-		say(im, 0, "%s: %s", im->rejects_path, T(im->app, "CP932 に変換できません",
-		    "this system cannot convert to CP932"));
+		say(im, 0, "%s: %s", im->rejects_path, _("this system cannot convert to CP932"));
 		fclose(im->rejects_f);
 		im->rejects_f = NULL;
 		(void)unlink(im->rejects_path);
@@ -1305,7 +1295,7 @@ reject_write(struct import *im, const struct row *row)
 		v[i] = p;
 		p += strlen(p) + 1;
 	}
-	char *reason = xasprintf(T(im->app, "%ld 行目: %s", "line %ld: %s"), row->line, row->reason);
+	char *reason = xasprintf(_("line %ld: %s"), row->line, row->reason);
 	v[rcol] = reason;
 	char *why = NULL;
 	if (csv_write(im->rejects_w, v, n, true, &why) != 0) {
@@ -1313,8 +1303,7 @@ reject_write(struct import *im, const struct row *row)
 		free(why);
 		why = NULL;
 		free(reason);
-		reason = xasprintf(T(im->app, "%ld 行目: 理由はエラー出力を見てください",
-		    "line %ld: see the error output for why"), row->line);
+		reason = xasprintf(_("line %ld: see the error output for why"), row->line);
 		v[rcol] = reason;
 		if (csv_write(im->rejects_w, v, n, true, &why) != 0) {
 			say(im, row->line, "%s: %s", im->rejects_path, why);
@@ -1334,7 +1323,6 @@ static void
 emit_batch(struct import *im)
 {
 	struct batch *b = &im->b;
-	struct app *app = im->app;
 	for (size_t r = 0; r < b->nrows; r++) {
 		struct row *row = &b->rows[r];
 		if (row->reason) {
@@ -1347,7 +1335,7 @@ emit_batch(struct import *im)
 			im->st->stored += (long)row->nrecs;
 		/* Stored all the same, as the operator at the form may choose. */
 		for (size_t w = 0; w < row->warnings.n; w++)
-			say(im, row->line, "%s %s", T(app, "警告:", "warning:"), row->warnings.v[w]);
+			say(im, row->line, "%s %s", _("warning:"), row->warnings.v[w]);
 	}
 	batch_reset(b);
 }
@@ -1365,7 +1353,7 @@ flush(struct import *im)
 	} else if (b->nrecs > 0 && !im->fatal) {
 		char *why = NULL;
 		if (db_read(im->app->db, precheck_txn, im, &why) != 0) {
-			say(im, 0, "%s: %s", T(im->app, "読めません", "cannot read"), why);
+			say(im, 0, "%s: %s", _("cannot read"), why);
 			free(why);
 			im->fatal = true;
 		}
@@ -1377,8 +1365,7 @@ flush(struct import *im)
 		/* Reported as rejected, so they land in the rejects file. */
 		for (size_t r = 0; r < b->nrows; r++)
 			if (!b->rows[r].stored && b->rows[r].reason == NULL)
-				b->rows[r].reason = xstrdup(T(im->app, "保存されていません (データベースのエラー)",
-				    "not stored (database error)"));
+				b->rows[r].reason = xstrdup(_("not stored (database error)"));
 	}
 	emit_batch(im);
 }
@@ -1416,8 +1403,8 @@ rejects_finish(struct import *im)
 		if (fclose(im->rejects_f) != 0)
 			say(im, 0, "%s: %s", im->rejects_path, strerror(errno));
 		im->rejects_f = NULL;
-		say(im, 0, T(im->app, "不採用の %ld 行を %s に書きました: 直してからそのファイルを取り込んでください",
-		    "%ld rejected rows written to %s: fix them there and import that file"),
+		say(im, 0,
+		    _("%ld rejected rows written to %s: fix them there and import that file"),
 		    im->rejects_written, im->rejects_path);
 	} else if (im->rejects_on && unlink(im->rejects_path) != 0 && errno != ENOENT) {
 		say(im, 0, "%s: %s", im->rejects_path, strerror(errno));
@@ -1439,7 +1426,7 @@ exchange_import(struct app *app, const struct screen_def *sd, const char *path,
 	bool is_stdin = strcmp(path, "-") == 0;
 	im.rejects_on = !opts->dry_run && !is_stdin;
 	im.rejects_path = xasprintf("%s.rejects.csv", path);
-	progress_start(&im.pg, opts->progress, err, app);
+	progress_start(&im.pg, opts->progress, err);
 	validate_cache_start(&app->env);
 	int rc = 2;
 	char *why = NULL;
@@ -1460,7 +1447,7 @@ exchange_import(struct app *app, const struct screen_def *sd, const char *path,
 	got = csv_next(im.r, &cells, &n, &line, &why);
 	if (got <= 0) {
 		say(&im, got < 0 ? line : 1L, "%s", got < 0 ? why :
-		    T(app, "空のファイルです (見出し行がありません)", "empty file: no header row"));
+		    _("empty file: no header row"));
 		goto out;
 	}
 	if (map_header(&im, line, cells, n) != 0)
@@ -1482,7 +1469,7 @@ exchange_import(struct app *app, const struct screen_def *sd, const char *path,
 			flush(&im);
 		if (im.fatal) {
 			if (got != 0)
-				say(&im, 0, T(app, "%ld 行目から後は読んでいません", "nothing from line %ld on was read"),
+				say(&im, 0, _("nothing from line %ld on was read"),
 				    line);
 			break;
 		}
@@ -1548,8 +1535,8 @@ exchange_filter_parse(struct app *app, const struct screen_def *sd, const char *
 		struct strbuf sb = SB_INIT;
 		for (size_t i = 0; i < sd->nfields; i++)
 			sb_addf(&sb, " %s", sd->fields[i].id);
-		fail(cause, "%s: %s '%s'; %s%s", arg, T(app, "項目がありません:", "no field"), id,
-		    T(app, "項目:", "fields:"), sb.s ? sb.s : "");
+		fail(cause, "%s: %s '%s'; %s%s", arg, _("no field"), id,
+		    _("fields:"), sb.s ? sb.s : "");
 		sb_free(&sb);
 		free(id);
 		return -1;
@@ -1633,8 +1620,7 @@ exchange_export(struct app *app, const struct screen_def *sd, FILE *out,
 	char *why = NULL;
 	int rc = 0;
 	if (es.w == NULL) {
-		fprintf(err, "%s\n", T(app, "このシステムでは CP932 に変換できません",
-		    "this system cannot convert to CP932"));
+		fprintf(err, "%s\n", _("this system cannot convert to CP932"));
 		return 2;
 	}
 	/* Read before the records: a callback of store_each may not open a transaction. */
@@ -1648,7 +1634,7 @@ exchange_export(struct app *app, const struct screen_def *sd, FILE *out,
 	for (size_t f = 0; f < sd->nfields; f++)
 		es.row[f] = opts->header_lang < 0 ? sd->fields[f].id :
 		    sd->fields[f].label[opts->header_lang];
-	progress_start(&es.pg, opts->progress, err, app);
+	progress_start(&es.pg, opts->progress, err);
 	if (opts->progress && store_count(app->db, sd, &es.total, &why) != 0) {
 		free(why);
 		why = NULL;

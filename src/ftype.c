@@ -18,6 +18,7 @@
 
 #include "country.h"
 #include "era.h"
+#include "i18n.h"
 #include "lgcode.h"
 #include "text.h"
 #include "util.h"
@@ -27,9 +28,6 @@ lang_of(const struct ftype_ctx *ctx)
 {
 	return ctx != NULL && ctx->lang == LANG_EN ? LANG_EN : LANG_JA;
 }
-
-/* Picks the message in the context's language; both are checked as formats. */
-#define L(ctx, ja, en) (lang_of(ctx) == LANG_EN ? (en) : (ja))
 
 /* Longest quoted input in a message, in columns. */
 #define QUOTE_COLS 24
@@ -93,8 +91,7 @@ prepare(const struct ftype_ctx *ctx, const char *input, bool fold, bool dashes,
 	if (input == NULL)
 		input = "";
 	if (!text_valid_utf8(input, strlen(input)))
-		return fail(cause, "%s", L(ctx, "文字コードが UTF-8 ではありません",
-		    "not valid UTF-8"));
+		return fail(cause, "%s", L_(lang_of(ctx), "not valid UTF-8"));
 	char *t = text_trim(input);
 	if (fold) {
 		char *f = text_fold_ascii(t);
@@ -114,8 +111,7 @@ prepare(const struct ftype_ctx *ctx, const char *input, bool fold, bool dashes,
 static int
 fail_control(const struct ftype_ctx *ctx, char **cause)
 {
-	return fail(cause, "%s", L(ctx, "制御文字は入力できません",
-	    "control characters are not allowed"));
+	return fail(cause, "%s", L_(lang_of(ctx), "control characters are not allowed"));
 }
 
 /* The label of a record via ctx->lookup, or NULL (no lookup, no record). */
@@ -124,7 +120,7 @@ lookup(const struct field_def *f, const struct ftype_ctx *ctx, const char *key)
 {
 	if (ctx == NULL || ctx->lookup == NULL || f == NULL || f->ref == NULL || key[0] == '\0')
 		return NULL;
-	return ctx->lookup(ctx->lookup_arg, f->ref, key);
+	return ctx->lookup(ctx->lookup_arg, f->ref, key, lang_of(ctx));
 }
 
 static bool
@@ -159,7 +155,7 @@ text_parse(const struct field_def *f, const struct ftype_ctx *ctx,
 		int w = text_width(s);
 		if (w > f->width) {
 			free(s);
-			return fail(cause, L(ctx, "長すぎます（半角%d文字分まで、入力は半角%d文字分）",
+			return fail(cause, L_(lang_of(ctx),
 			    "too long: %d columns allowed, %d used"), f->width, w);
 		}
 	}
@@ -266,11 +262,10 @@ static int
 fail_number(const struct ftype_ctx *ctx, enum num_err e, char **cause)
 {
 	if (e == NUM_COMMAS)
-		return fail(cause, "%s", L(ctx, "桁区切りのカンマの位置が違います",
-		    "misplaced thousands separator"));
+		return fail(cause, "%s", L_(lang_of(ctx), "misplaced thousands separator"));
 	if (e == NUM_BIG)
-		return fail(cause, "%s", L(ctx, "数が大きすぎます", "the number is too large"));
-	return fail(cause, "%s", L(ctx, "整数で入力してください", "not a whole number"));
+		return fail(cause, "%s", L_(lang_of(ctx), "the number is too large"));
+	return fail(cause, "%s", L_(lang_of(ctx), "not a whole number"));
 }
 
 static bool
@@ -305,8 +300,7 @@ int_parse(const struct field_def *f, const struct ftype_ctx *ctx,
 		return fail_number(ctx, e, cause);
 	long v = neg ? -(long)n.mant : (long)n.mant;
 	if (has_range(f) && (v < f->min || v > f->max))
-		return fail(cause, L(ctx, "%ldから%ldまでの数を入力してください",
-		    "must be from %ld to %ld"), f->min, f->max);
+		return fail(cause, L_(lang_of(ctx), "must be from %ld to %ld"), f->min, f->max);
 	*out = xasprintf("%ld", v);
 	return 0;
 }
@@ -394,8 +388,7 @@ money_parse(const struct field_def *f, const struct ftype_ctx *ctx,
 		goto bad;
 	if (total.scale > 0) {
 		free(s);
-		return fail(cause, "%s", L(ctx, "1円未満の端数があります",
-		    "not a whole number of yen"));
+		return fail(cause, "%s", L_(lang_of(ctx), "not a whole number of yen"));
 	}
 	if (total.mant > MONEY_MAX) {
 		e = NUM_BIG;
@@ -403,19 +396,17 @@ money_parse(const struct field_def *f, const struct ftype_ctx *ctx,
 	}
 	free(s);
 	if (neg && total.mant != 0 && !(f != NULL && f->min < 0))
-		return fail(cause, "%s", L(ctx, "マイナスの金額は入力できません",
-		    "negative amounts are not allowed"));
+		return fail(cause, "%s", L_(lang_of(ctx), "negative amounts are not allowed"));
 	long v = neg ? -(long)total.mant : (long)total.mant;
 	if (has_range(f) && (v < f->min || v > f->max))
-		return fail(cause, L(ctx, "%ld円から%ld円までの金額を入力してください",
-		    "must be from %ld to %ld yen"), f->min, f->max);
+		return fail(cause, L_(lang_of(ctx), "must be from %ld to %ld yen"), f->min, f->max);
 	*out = xasprintf("%ld", v);
 	return 0;
 bad:
 	free(s);
 	if (e == NUM_COMMAS || e == NUM_BIG)
 		return fail_number(ctx, e, cause);
-	return fail(cause, "%s", L(ctx, "金額として読めません（例: 5,700,000、570万、1億2000万円）",
+	return fail(cause, "%s", L_(lang_of(ctx),
 	    "not an amount of yen (e.g. 5,700,000, 570万, ¥1,200,000)"));
 }
 
@@ -444,9 +435,8 @@ money_echo(const struct field_def *f, const struct ftype_ctx *ctx, const char *s
 	if (!all_digits(d, strlen(d)) || d[0] == '\0')
 		return xstrdup("");
 	char *c = with_commas(d);
-	char *r = lang_of(ctx) == LANG_EN
-	    ? xasprintf("%s¥%s", stored[0] == '-' ? "-" : "", c)
-	    : xasprintf("%s%s円", stored[0] == '-' ? "-" : "", c);
+	/* The sign, then the amount with its commas: ¥1,200 or 1,200円. */
+	char *r = xasprintf(L_(lang_of(ctx), "%s¥%s"), stored[0] == '-' ? "-" : "", c);
 	free(c);
 	return r;
 }
@@ -544,20 +534,19 @@ lgcode_parse(const struct field_def *f, const struct ftype_ctx *ctx,
 	}
 	int rc = -1;
 	if (all_digits(s, 5))
-		fail(cause, L(ctx, "6桁で入力してください（検査数字を付けると %s%d）",
+		fail(cause, L_(lang_of(ctx),
 		    "must be 6 digits (with its check digit: %s%d)"), s, lgcode_check_digit(s));
 	else if (!all_digits(s, 6))
-		fail(cause, "%s", L(ctx, "6桁の数字で入力してください", "must be 6 digits"));
+		fail(cause, "%s", L_(lang_of(ctx), "must be 6 digits"));
 	else if (strncmp(s, "00", 2) == 0 || strncmp(s, "47", 2) > 0)
-		fail(cause, L(ctx, "都道府県の番号 %.2s は 01〜47 ではありません",
-		    "the prefecture part %.2s is not 01-47"), s);
+		fail(cause, L_(lang_of(ctx), "the prefecture part %.2s is not 01-47"), s);
 	else if (!lgcode_valid(s))
-		fail(cause, L(ctx, "検査数字が違います（%.5s の検査数字は %d）",
+		fail(cause, L_(lang_of(ctx),
 		    "wrong check digit (for %.5s it is %d)"), s, lgcode_check_digit(s));
 	else if (can_lookup(f, ctx)) {
 		char *label = lookup(f, ctx, s);
 		if (label == NULL)
-			fail(cause, L(ctx, "団体 %s は登録されていません", "no such body: %s"), s);
+			fail(cause, L_(lang_of(ctx), "no such body: %s"), s);
 		else
 			rc = 0;
 		free(label);
@@ -635,7 +624,7 @@ choice_parse(const struct field_def *f, const struct ftype_ctx *ctx,
 	char *codes = sb_detach(&list);
 	char *shown = quoted(codes);
 	free(codes);
-	fail(cause, L(ctx, "%s のいずれかを入力してください", "must be one of %s"), shown);
+	fail(cause, L_(lang_of(ctx), "must be one of %s"), shown);
 	free(shown);
 	return -1;
 }
@@ -704,21 +693,19 @@ email_parse(const struct field_def *f, const struct ftype_ctx *ctx,
 	char *at = strchr(s, '@');
 	for (const char *p = s; *p; p++)
 		if ((unsigned char)*p >= 0x80) {
-			fail(cause, "%s", L(ctx, "メールアドレスは半角英数字で入力してください",
-			    "an e-mail address must be ASCII"));
+			fail(cause, "%s", L_(lang_of(ctx), "an e-mail address must be ASCII"));
 			goto out;
 		}
 	if (strpbrk(s, " \t") != NULL) {
-		fail(cause, "%s", L(ctx, "メールアドレスに空白は使えません",
-		    "an e-mail address has no spaces"));
+		fail(cause, "%s", L_(lang_of(ctx), "an e-mail address has no spaces"));
 		goto out;
 	}
 	if (at == NULL || strchr(at + 1, '@') != NULL) {
-		fail(cause, "%s", L(ctx, "@ がちょうど1つ必要です", "must contain exactly one @"));
+		fail(cause, "%s", L_(lang_of(ctx), "must contain exactly one @"));
 		goto out;
 	}
 	if (strlen(s) > 254) {
-		fail(cause, "%s", L(ctx, "メールアドレスが長すぎます", "the address is too long"));
+		fail(cause, "%s", L_(lang_of(ctx), "the address is too long"));
 		goto out;
 	}
 	*at = '\0';
@@ -726,12 +713,11 @@ email_parse(const struct field_def *f, const struct ftype_ctx *ctx,
 	for (const char *p = s; local_ok && *p; p++)
 		local_ok = email_local_char(*p);
 	if (!local_ok) {
-		fail(cause, "%s", L(ctx, "@ の前の部分が正しくありません",
-		    "the part before @ is not valid"));
+		fail(cause, "%s", L_(lang_of(ctx), "the part before @ is not valid"));
 		goto out;
 	}
 	if (!valid_domain(at + 1)) {
-		fail(cause, "%s", L(ctx, "@ の後のドメインが正しくありません（例: example.lg.jp）",
+		fail(cause, "%s", L_(lang_of(ctx),
 		    "the domain after @ is not valid (e.g. example.lg.jp)"));
 		goto out;
 	}
@@ -768,23 +754,22 @@ phone_parse(const struct field_def *f, const struct ftype_ctx *ctx,
 			ndigits++;
 		else if (*p == '+') {
 			if (sb.len > 0) {
-				fail(cause, "%s", L(ctx, "+ は先頭にだけ書けます",
-				    "+ may only come first"));
+				fail(cause, "%s", L_(lang_of(ctx), "+ may only come first"));
 				goto out;
 			}
 		} else if (*p != '-' && *p != '(' && *p != ')') {
-			fail(cause, "%s", L(ctx, "電話番号に使えるのは数字と - + ( ) だけです",
+			fail(cause, "%s", L_(lang_of(ctx),
 			    "a phone number has only digits and - + ( )"));
 			goto out;
 		}
 		sb_addc(&sb, *p);
 	}
 	if (sb.len > 0 && ndigits < 2) {
-		fail(cause, "%s", L(ctx, "電話番号の数字が足りません", "too few digits"));
+		fail(cause, "%s", L_(lang_of(ctx), "too few digits"));
 		goto out;
 	}
 	if (sb.len > PHONE_MAX) {
-		fail(cause, "%s", L(ctx, "電話番号が長すぎます", "the phone number is too long"));
+		fail(cause, "%s", L_(lang_of(ctx), "the phone number is too long"));
 		goto out;
 	}
 	*out = sb_detach(&sb);
@@ -811,7 +796,7 @@ country_parse(const struct field_def *f, const struct ftype_ctx *ctx,
 	}
 	char *why = NULL;
 	if (country_load(&why) < 0) {
-		fail(cause, L(ctx, "国の一覧を読めません: %s", "cannot read the list of countries: %s"), why);
+		fail(cause, L_(lang_of(ctx), "cannot read the list of countries: %s"), why);
 		free(why);
 		free(s);
 		return -1;
@@ -827,7 +812,7 @@ country_parse(const struct field_def *f, const struct ftype_ctx *ctx,
 			*out = s;
 			return 0;
 		}
-		fail(cause, L(ctx, "国コード %s はありません", "no country has the code %s"), s);
+		fail(cause, L_(lang_of(ctx), "no country has the code %s"), s);
 		free(s);
 		return -1;
 	}
@@ -837,7 +822,7 @@ country_parse(const struct field_def *f, const struct ftype_ctx *ctx,
 		*out = xstrdup(code);
 		return 0;
 	}
-	return fail(cause, "%s", L(ctx, "ISO 3166-1 の2文字の国コードで入力してください（例: JP, US, CN）",
+	return fail(cause, "%s", L_(lang_of(ctx),
 	    "enter an ISO 3166-1 two-letter code (e.g. JP, US, CN)"));
 }
 
@@ -877,7 +862,7 @@ ref_parse(const struct field_def *f, const struct ftype_ctx *ctx,
 	}
 	if (label == NULL) {
 		char *q = quoted(s);
-		fail(cause, L(ctx, "%s は登録されていません", "no such record: %s"), q);
+		fail(cause, L_(lang_of(ctx), "no such record: %s"), q);
 		free(q);
 		free(s);
 		return -1;
@@ -943,19 +928,18 @@ ftype_parse_field(const struct field_def *f, const struct ftype_ctx *ctx,
 	if (input == NULL)
 		input = "";
 	if (!text_valid_utf8(input, strlen(input)))
-		return fail(cause, "%s: %s", label, L(ctx, "文字コードが UTF-8 ではありません",
-		    "not valid UTF-8"));
+		return fail(cause, "%s: %s", label, L_(lang_of(ctx), "not valid UTF-8"));
 	char *t = text_trim(input);
 	if (t[0] == '\0') {
 		free(t);
 		if (f->required)
-			return fail(cause, "%s: %s", label, L(ctx, "必須項目です", "required"));
+			return fail(cause, "%s: %s", label, L_(lang_of(ctx), "required"));
 		*out = xstrdup("");
 		return 0;
 	}
 	if (f->type == NULL) {
 		free(t);
-		return fail(cause, "%s: %s", label, L(ctx, "型が決まっていません", "no type"));
+		return fail(cause, "%s: %s", label, L_(lang_of(ctx), "no type"));
 	}
 	char *why = NULL;
 	int rc = f->type->parse(f, ctx, t, out, &why);

@@ -32,11 +32,12 @@
 struct ftype_ctx {
 	enum lang lang;             /* language of messages and echoes */
 	/*
-	 * Returns a malloc'd label for the record KEY of screen SCREEN (e.g.
-	 * the body's name for "011002"), or NULL when there is no such record.
-	 * May be NULL itself: then references are not checked and not echoed.
+	 * Returns a malloc'd label in LANG for the record KEY of screen SCREEN
+	 * (e.g. the body's name for "011002": 札幌市, Sapporo City), or NULL
+	 * when there is no such record.  May be NULL itself: then references
+	 * are not checked and not echoed.
 	 */
-	char *(*lookup)(void *arg, const char *screen, const char *key);
+	char *(*lookup)(void *arg, const char *screen, const char *key, enum lang lang);
 	void *lookup_arg;
 	/* "today" as YYYY-MM-DD for tests; NULL means the real local date. */
 	const char *today;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "text.h"
 #include "util.h"
 
@@ -63,38 +64,37 @@ static const struct binding bindings[] = {
 
 struct action_text {
 	enum action action;
-	const char *help[LANG_COUNT];
-	const char *brief[LANG_COUNT];  /* for the key line; NULL: not shown there */
+	const char *help;       /* msgid (i18n.h) */
+	const char *brief;      /* msgid for the key line (context "key line"); NULL: not shown there */
 };
 
 static const struct action_text action_texts[] = {
-	{ ACT_NEXT,      { "次の項目・次の行", "next field / next line" }, { NULL, NULL } },
-	{ ACT_PREV,      { "前の項目・前の行", "previous field / line" }, { NULL, NULL } },
-	{ ACT_ENTER,     { "次の項目 (最後の項目では保存)・選択", "next field (save on the last); pick" },
-	                 { NULL, NULL } },
-	{ ACT_SAVE,      { "保存して次の入力へ", "save; entry clears for the next record" },
-	                 { "保存", "save" } },
-	{ ACT_DITTO,     { "前に保存した値を複写", "ditto: value of the previous record" },
-	                 { "複写", "ditto" } },
-	{ ACT_LOOKUP,    { "一覧から選ぶ (検索)", "look up (list with search)" },
-	                 { "検索", "look up" } },
-	{ ACT_QUIT,      { "この画面を閉じる", "leave this screen" }, { "戻る", "back" } },
-	{ ACT_HELP,      { "キーの一覧", "keys of this screen" }, { "キー", "keys" } },
-	{ ACT_PGUP,      { "前のレコード・前のページ", "previous record / page" }, { NULL, NULL } },
-	{ ACT_PGDN,      { "次のレコード・次のページ", "next record / page" }, { NULL, NULL } },
-	{ ACT_LEFT,      { "左へ", "left" }, { NULL, NULL } },
-	{ ACT_RIGHT,     { "右へ", "right" }, { NULL, NULL } },
-	{ ACT_HOME,      { "先頭へ", "to the start" }, { NULL, NULL } },
-	{ ACT_END,       { "末尾へ", "to the end" }, { NULL, NULL } },
-	{ ACT_BACKSPACE, { "前の文字を消す", "erase the previous character" }, { NULL, NULL } },
-	{ ACT_DELCHAR,   { "この文字を消す", "erase this character" }, { NULL, NULL } },
-	{ ACT_CLEAR,     { "項目を空にする", "empty the field" }, { NULL, NULL } },
-	{ ACT_REDRAW,    { "画面を描き直す", "redraw the screen" }, { NULL, NULL } },
-	{ ACT_LANG,      { "日本語 / English 切替", "日本語 / English" }, { NULL, NULL } },
-	{ ACT_DELETE,    { "このレコードを削除 (確認あり)", "delete this record (asks first)" },
-	                 { NULL, NULL } },
-	{ ACT_HISTORY,   { "このレコードの変更履歴", "this record's history of changes" },
-	                 { NULL, NULL } },
+	{ ACT_NEXT,      N_("next field / next line"), NULL },
+	{ ACT_PREV,      N_("previous field / line"), NULL },
+	{ ACT_ENTER,     N_("next field (save on the last); pick"), NULL },
+	{ ACT_SAVE,      N_("save; entry clears for the next record"),
+	                 NC_("key line", "save") },
+	{ ACT_DITTO,     N_("ditto: value of the previous record"),
+	                 NC_("key line", "ditto") },
+	{ ACT_LOOKUP,    N_("look up (list with search)"),
+	                 NC_("key line", "look up") },
+	{ ACT_QUIT,      N_("leave this screen"),
+	                 NC_("key line", "back") },
+	{ ACT_HELP,      N_("keys of this screen"),
+	                 NC_("key line", "keys") },
+	{ ACT_PGUP,      N_("previous record / page"), NULL },
+	{ ACT_PGDN,      N_("next record / page"), NULL },
+	{ ACT_LEFT,      N_("left"), NULL },
+	{ ACT_RIGHT,     N_("right"), NULL },
+	{ ACT_HOME,      N_("to the start"), NULL },
+	{ ACT_END,       N_("to the end"), NULL },
+	{ ACT_BACKSPACE, N_("erase the previous character"), NULL },
+	{ ACT_DELCHAR,   N_("erase this character"), NULL },
+	{ ACT_CLEAR,     N_("empty the field"), NULL },
+	{ ACT_REDRAW,    N_("redraw the screen"), NULL },
+	{ ACT_LANG,      N_("日本語 / English"), NULL },
+	{ ACT_DELETE,    N_("delete this record (asks first)"), NULL },
+	{ ACT_HISTORY,   N_("this record's history of changes"), NULL },
 };
 
 enum action
@@ -128,7 +128,7 @@ keys_help(enum key_context context, enum lang lang, char **lines, int max)
 		char *names = key_names(action_texts[i].action, context);
 		if (*names) {
 			char *padded = text_pad(names, 28);
-			lines[n++] = xasprintf("%s %s", padded, action_texts[i].help[lang]);
+			lines[n++] = xasprintf("%s %s", padded, L_(lang, action_texts[i].help));
 			free(padded);
 		}
 		free(names);
@@ -161,9 +161,9 @@ keys_line(enum key_context context, enum lang lang, int cols)
 		const struct action_text *t = &action_texts[i];
 		char buf[4];
 		const char *k;
-		if (t->brief[lang] == NULL || (k = ctrl_name(t->action, context, buf)) == NULL)
+		if (t->brief == NULL || (k = ctrl_name(t->action, context, buf)) == NULL)
 			continue;
-		sb_addf(&sb, "%s%s %s", sb.len ? "  " : "", k, t->brief[lang]);
+		sb_addf(&sb, "%s%s %s", sb.len ? "  " : "", k, LC_(lang, "key line", t->brief));
 	}
 	char *line = sb_detach(&sb);
 	char *clipped = text_clip(line, cols);

@@ -139,12 +139,15 @@ set_locale(void)
 		setlocale(LC_ALL, "C.UTF-8");
 }
 
+/* --lang, else the settings' [display] lang, else the locale (i18n.h). */
 static enum lang
 pick_lang(const struct options *o, const struct schema *s)
 {
 	if (o->lang)
 		return strcmp(o->lang, "en") == 0 ? LANG_EN : LANG_JA;
-	return s ? s->settings.lang : LANG_JA;
+	if (s && !s->settings.lang_from_locale)
+		return s->settings.lang;
+	return i18n_lang_from_env();
 }
 
 /* The database directory: --db, else LGOTP_DB, else the settings'; NULL
@@ -158,8 +161,8 @@ db_dir_of(struct app *app, const struct options *o)
 	if ((dir == NULL || *dir == '\0') && app->schema->settings.db_dir)
 		dir = app->schema->settings.db_dir;
 	if (dir == NULL || *dir == '\0') {
-		fprintf(stderr, "lgotp: %s\n", T(app, "データベースの場所がありません: --db DIR を指定してください",
-		    "no database given: use --db DIR, LGOTP_DB, or [database] dir in the settings"));
+		fprintf(stderr, "lgotp: %s\n",
+		    _("no database given: use --db DIR, LGOTP_DB, or [database] dir in the settings"));
 		return NULL;
 	}
 	return dir;
@@ -186,8 +189,8 @@ screen_arg(struct app *app, const char *name)
 {
 	const struct screen_def *sd = schema_screen(app->schema, name);
 	if (sd == NULL) {
-		fprintf(stderr, "lgotp: %s '%s'; %s", T(app, "画面がありません:", "no such screen:"), name,
-		    T(app, "画面:", "screens:"));
+		fprintf(stderr, "lgotp: %s '%s'; %s", _("no such screen:"), name,
+		    _("screens:"));
 		for (size_t i = 0; i < app->schema->nscreens; i++)
 			fprintf(stderr, " %s", app->schema->screens[i].name);
 		fputc('\n', stderr);
@@ -212,11 +215,10 @@ encoding_arg(const struct options *o, enum csv_encoding *enc)
 
 /* A refusal for what this user's roles do not allow (conf/roles.ini). */
 static int
-refuse(struct app *app, const char *what, const char *screen)
+refuse(const char *what, const char *screen)
 {
 	fprintf(stderr, "lgotp: %s: %s%s%s\n", audit_user(), what, screen ? " " : "", screen ? screen : "");
-	fprintf(stderr, "lgotp: %s\n", T(app, "権限は conf/roles.ini で決まります: 管理者に相談してください",
-	    "rights come from conf/roles.ini: ask an administrator"));
+	fprintf(stderr, "lgotp: %s\n", _("rights come from conf/roles.ini: ask an administrator"));
 	return 2;
 }
 
@@ -231,7 +233,7 @@ cmd_import(struct app *app, const struct options *o, char **argv, int argc)
 	if (sd == NULL)
 		return 2;
 	if (access_level(app->access, sd) < ACCESS_EDIT)
-		return refuse(app, T(app, "取り込む権限がありません:", "may not import into"), sd->name);
+		return refuse(_("may not import into"), sd->name);
 	struct import_opts io = { CSV_AUTO, IMPORT_INSERT, o->dry_run != 0, isatty(2) != 0 };
 	if (encoding_arg(o, &io.encoding) != 0)
 		return 2;
@@ -250,12 +252,12 @@ cmd_import(struct app *app, const struct options *o, char **argv, int argc)
 	struct import_stats st;
 	int rc = exchange_import(app, sd, argv[1], &io, stderr, &st);
 	if (io.dry_run)
-		fprintf(stderr, T(app, "%s: %ld 行, %ld 件保存できます, %ld 行不採用 (--dry-run: 保存していません)\n",
-		    "%s: %ld rows, %ld would be stored, %ld rejected (--dry-run: nothing stored)\n"),
+		fprintf(stderr,
+		    _("%s: %ld rows, %ld would be stored, %ld rejected (--dry-run: nothing stored)\n"),
 		    argv[1], st.rows, st.stored, st.rejected);
 	else
-		fprintf(stderr, T(app, "%s: %ld 行, %ld 件保存, %ld 行不採用\n",
-		    "%s: %ld rows, %ld stored, %ld rejected\n"), argv[1], st.rows, st.stored, st.rejected);
+		fprintf(stderr,
+		    _("%s: %ld rows, %ld stored, %ld rejected\n"), argv[1], st.rows, st.stored, st.rejected);
 	return rc;
 }
 
@@ -278,14 +280,14 @@ cmd_export(struct app *app, const struct options *o, char **argv, int argc)
 	if (sd == NULL)
 		return 2;
 	if (!access_export(app->access, sd))
-		return refuse(app, T(app, "書き出す権限がありません:", "may not export"), sd->name);
+		return refuse(_("may not export"), sd->name);
 	/* Labels only when asked: the default header is the field ids, which
 	 * SPEC promises for round trips whatever the configured language. */
-	struct export_opts eo = { CSV_UTF8_BOM, o->lang ? (int)app->lang : -1, NULL, 0,
+	struct export_opts eo = { CSV_UTF8_BOM, o->lang ? (int)i18n_lang() : -1, NULL, 0,
 		isatty(2) != 0, o->verified != 0 };
 	if (eo.verified_only && !sd->verify) {
-		fprintf(stderr, T(app, "lgotp: --verified: %s は二重入力で照合する画面ではありません\n",
-		    "lgotp: --verified: screen %s is not verified by double keying\n"), sd->name);
+		fprintf(stderr,
+		    _("lgotp: --verified: screen %s is not verified by double keying\n"), sd->name);
 		return 2;
 	}
 	if (encoding_arg(o, &eo.encoding) != 0)
@@ -305,8 +307,8 @@ cmd_export(struct app *app, const struct options *o, char **argv, int argc)
 	}
 	if (rc == 0 && o->fy) {
 		if (sd->fy < 0) {
-			why = xasprintf(T(app, "--fy: %s には年度がありません (--where 項目=値 を使ってください)",
-			    "--fy: screen %s has no fiscal year (use --where FIELD=VALUE)"), sd->name);
+			why = xasprintf(
+			    _("--fy: screen %s has no fiscal year (use --where FIELD=VALUE)"), sd->name);
 			rc = 2;
 		} else if (exchange_filter_field(app, sd, (size_t)sd->fy, o->fy, &filters[nf], &why) == 0) {
 			nf++;
@@ -348,16 +350,15 @@ cmd_report(struct app *app, const struct options *o, char **argv, int argc)
 	}
 	const struct report_def *rd = report_find(app->schema, argv[0]);
 	if (rd == NULL) {
-		fprintf(stderr, "lgotp: %s '%s'; %s %s\n", T(app, "レポートがありません:", "no such report:"),
-		    argv[0], T(app, "レポート:", "reports:"), report_names(app->schema));
+		fprintf(stderr, "lgotp: %s '%s'; %s %s\n", _("no such report:"),
+		    argv[0], _("reports:"), report_names(app->schema));
 		return 2;
 	}
 	if (!access_reports(app->access))
-		return refuse(app, T(app, "レポートを作る権限がありません:", "may not run report"), rd->name);
+		return refuse(_("may not run report"), rd->name);
 	struct report_opts ro = { 0 };
 	if (o->fy) {
-		struct field_def fyf = { .id = "fy", .label = { "年度", "fiscal year" },
-			.type = ftype_find("fy"), .width = 4 };
+		struct field_def fyf = { .id = "fy", .type = ftype_find("fy"), .width = 4 };
 		char *v = NULL, *why = NULL;
 		if (fyf.type->parse(&fyf, &app->ctx, o->fy, &v, &why) != 0) {
 			fprintf(stderr, "lgotp: --fy %s: %s\n", o->fy, why);
@@ -442,7 +443,7 @@ cmd_verify(struct app *app, char **argv, int argc)
 		usage(stderr);
 		return 2;
 	}
-	return verify_database(app->schema, argv[0], app->lang, stdout, stderr);
+	return verify_database(app->schema, argv[0], i18n_lang(), stdout, stderr);
 }
 
 /* Options that belong to one command only: misplaced, they would be
@@ -529,7 +530,7 @@ cmd_audit(struct app *app, const struct options *o, char **argv, int argc)
 	if (argc >= 1 && screen_arg(app, argv[0]) == NULL)
 		return 2;
 	if (!access_reports(app->access))
-		return refuse(app, T(app, "監査記録を見る権限がありません", "may not read the audit trail"), NULL);
+		return refuse(_("may not read the audit trail"), NULL);
 	enum csv_encoding enc = CSV_UTF8_BOM;
 	if (encoding_arg(o, &enc) != 0)
 		return 2;
@@ -588,7 +589,7 @@ practice_open(struct app *app, const struct options *o, struct practice_copy *pc
 {
 	struct strlist errs = { 0 };
 	char *sdir = samples_dir(app->schema);
-	*ss = samples_load(app->schema, sdir, app->lang, &errs);
+	*ss = samples_load(app->schema, sdir, i18n_lang(), &errs);
 	free(sdir);
 	if (print_errors(&errs) || *ss == NULL)
 		return -1;
@@ -605,8 +606,8 @@ practice_open(struct app *app, const struct options *o, struct practice_copy *pc
 		app->env.db = app->db;
 		if (practice_copy_prepare(app, *ss, &why) == 0) {
 			if (pc->empty)
-				fprintf(stderr, T(app, "lgotp: %s にはまだデータベースがありません: 空のデータベースで練習します\n",
-				    "lgotp: %s holds no database yet: practising on an empty one\n"), real);
+				fprintf(stderr,
+				    _("lgotp: %s holds no database yet: practising on an empty one\n"), real);
 			return 0;
 		}
 		db_close(app->db);
@@ -626,7 +627,7 @@ run_tui(struct app *app, const struct options *o)
 	if (o->screen && (sd = screen_arg(app, o->screen)) == NULL)
 		return 2;
 	if (sd && access_level(app->access, sd) < ACCESS_EDIT)
-		return refuse(app, T(app, "この画面に入力する権限がありません:", "may not enter records on"),
+		return refuse(_("may not enter records on"),
 		    sd->name);
 	struct practice_copy pc = { 0 };
 	struct samples *samples = NULL;
@@ -750,7 +751,7 @@ main(int argc, char **argv)
 	}
 
 	struct app app = { 0 };
-	app.lang = pick_lang(&o, NULL);
+	i18n_set_lang(pick_lang(&o, NULL));
 	char *conf = find_conf(&o);
 	struct strlist errs = { 0 };
 	app.schema = schema_load(conf, o.screens, &errs);
@@ -764,19 +765,26 @@ main(int argc, char **argv)
 		schema_free(app.schema);
 		return 2;
 	}
-	app.lang = pick_lang(&o, app.schema);
+	i18n_set_lang(pick_lang(&o, app.schema));
+	/* Japanese needs the catalogue: without it the texts are English, which
+	 * is said rather than silently shown (and `check` fails on it). */
+	char *mo_why = NULL;
+	bool mo_ok = i18n_load_default(&mo_why) == 0;
+	if (!mo_ok && (i18n_lang() == LANG_JA || (cmd != NULL && strcmp(cmd, "check") == 0)))
+		fprintf(stderr, "lgotp: %s\n", mo_why);
+	free(mo_why);
 	app.lean = o.lean || app.schema->settings.lean;
 	app.env.schema = app.schema;
 	app.today = today_iso();
 	app.env.today = app.today;
-	validate_ctx_init(&app.ctx, &app.env, app.lang);
+	validate_ctx_init(&app.ctx, &app.env, i18n_lang());
 	/* Who is asking: the Unix user, never a name given on the command line.
 	 * `check` reads only the files, so it needs no role. */
 	if (cmd == NULL || strcmp(cmd, "check") != 0) {
 		app.access = access_for_self(app.schema->roles, app.schema);
 		if (app.access == NULL) {
-			fprintf(stderr, T(&app, "lgotp: %s には conf/roles.ini で役割がありません: 管理者に追加を依頼してください\n",
-			    "lgotp: %s has no role in conf/roles.ini: ask an administrator to add you\n"),
+			fprintf(stderr,
+			    _("lgotp: %s has no role in conf/roles.ini: ask an administrator to add you\n"),
 			    audit_user());
 			schema_free(app.schema);
 			free(app.today);
@@ -795,15 +803,17 @@ main(int argc, char **argv)
 			/* Practice mode's samples: only --practice reads them, but a
 			 * trainer's mistake there is found here like any other. */
 			char *sdir = samples_dir(app.schema);
-			samples_free(samples_load(app.schema, sdir, app.lang, &cerrs));
+			samples_free(samples_load(app.schema, sdir, i18n_lang(), &cerrs));
 			free(sdir);
-			if (print_errors(&cerrs))
-				rc = 2;
+			if (print_errors(&cerrs) || !mo_ok)
+				rc = 2;         /* a missing catalogue was said above */
+		} else {
+			strlist_free(&cerrs);
 		}
 		if (rc == 0)
 			printf("%s: %zu %s\n", app.schema->settings.conf_path, app.schema->nscreens,
-			    T(&app, "画面、問題なし", "screens, no problems"));
-		else
+			    _("screens, no problems"));
+		else if (nargs != 0)
 			usage(stderr);
 	} else if (strcmp(cmd, "import") == 0)
 		rc = cmd_import(&app, &o, args, nargs);
@@ -818,7 +828,7 @@ main(int argc, char **argv)
 	else if (strcmp(cmd, "audit") == 0)
 		rc = cmd_audit(&app, &o, args, nargs);
 	else {
-		fprintf(stderr, "lgotp: %s '%s'\n", T(&app, "不明なコマンド", "unknown command"), cmd);
+		fprintf(stderr, "lgotp: %s '%s'\n", _("unknown command"), cmd);
 		usage(stderr);
 		rc = 2;
 	}

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "i18n.h"
 #include "stats.h"
 #include "store.h"
 #include "util.h"
@@ -24,11 +25,13 @@ queue_table(const struct screen_def *sd)
 	return xasprintf("rkq:%s", sd->name);
 }
 
-static const char *const state_names[][LANG_COUNT] = {
-	[REKEY_NONE] = { "", "" },
-	[REKEY_KEYED] = { "未照合", "keyed" },
-	[REKEY_VERIFIED] = { "照合済", "verified" },
-	[REKEY_CORRECTED] = { "訂正済", "corrected" },
+/* As shown in lists, translated where used (the context keeps them apart
+ * from the report's column titles). */
+static const char *const state_names[] = {
+	[REKEY_NONE] = "",
+	[REKEY_KEYED] = NC_("verification state", "keyed"),
+	[REKEY_VERIFIED] = NC_("verification state", "verified"),
+	[REKEY_CORRECTED] = NC_("verification state", "corrected"),
 };
 /* As stored in the "state" field. */
 static const char *const state_ids[] = {
@@ -39,7 +42,9 @@ static const char *const state_ids[] = {
 const char *
 rekey_state_name(enum rekey_state state, enum lang lang)
 {
-	return state_names[state][lang];
+	if (state == REKEY_NONE)
+		return "";
+	return LC_(lang, "verification state", state_names[state]);
 }
 
 static enum rekey_state

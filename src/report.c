@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "report_crosstab.h"
 #include "report_list.h"
 #include "report_survey.h"
@@ -115,14 +116,14 @@ percent(char *buf, size_t size, long n, long d)
 
 /* The verification columns shared by `operators` and `operator-fields`. */
 static void
-verify_columns(struct table *t, const struct app *app, size_t c)
+verify_columns(struct table *t, size_t c)
 {
-	table_column(t, c, "checked", T(app, "照合された項目", "fields checked"));
-	table_column(t, c + 1, "keyed_errors", T(app, "入力誤り", "keying errors"));
-	table_column(t, c + 2, "keyed_error_rate", T(app, "入力誤り率%", "keying error %"));
-	table_column(t, c + 3, "rekeyed", T(app, "照合入力した項目", "fields re-keyed"));
-	table_column(t, c + 4, "verify_errors", T(app, "照合誤り", "verifying errors"));
-	table_column(t, c + 5, "verify_error_rate", T(app, "照合誤り率%", "verifying error %"));
+	table_column(t, c, "checked", _("fields checked"));
+	table_column(t, c + 1, "keyed_errors", _("keying errors"));
+	table_column(t, c + 2, "keyed_error_rate", _("keying error %"));
+	table_column(t, c + 3, "rekeyed", _("fields re-keyed"));
+	table_column(t, c + 4, "verify_errors", _("verifying errors"));
+	table_column(t, c + 5, "verify_error_rate", _("verifying error %"));
 }
 
 /* The six values of verify_columns for C, into CELLS[0..5] of 32 bytes. */
@@ -171,22 +172,22 @@ build_operators(const struct report_def *rd, struct app *app, const struct repor
 	(void)rd;
 	(void)opts;
 	table_init(t, 15);
-	table_column(t, 0, "day", T(app, "日付", "day"));
-	table_column(t, 1, "user", T(app, "利用者", "user"));
-	table_column(t, 2, "screen", T(app, "画面", "screen"));
-	table_column(t, 3, "records", T(app, "件数", "records"));
-	table_column(t, 4, "keystrokes", T(app, "打鍵数", "keystrokes"));
-	table_column(t, 5, "keys_per_record", T(app, "1件あたり打鍵", "keys per record"));
-	table_column(t, 6, "corrections", T(app, "訂正", "corrections"));
-	table_column(t, 7, "corrections_per_100_keys", T(app, "訂正/100打鍵", "corrections per 100 keys"));
-	table_column(t, 8, "verified", T(app, "照合件数", "records verified"));
-	verify_columns(t, app, 9);
+	table_column(t, 0, "day", _("day"));
+	table_column(t, 1, "user", _("user"));
+	table_column(t, 2, "screen", _("screen"));
+	table_column(t, 3, "records", _("records"));
+	table_column(t, 4, "keystrokes", _("keystrokes"));
+	table_column(t, 5, "keys_per_record", _("keys per record"));
+	table_column(t, 6, "corrections", _("corrections"));
+	table_column(t, 7, "corrections_per_100_keys", _("corrections per 100 keys"));
+	table_column(t, 8, "verified", _("records verified"));
+	verify_columns(t, 9);
 	if (stats_each(app->db, stats_row, t, cause) != 0) {
 		table_free(t);
 		return -1;
 	}
-	t->summary = xstrdup(T(app, "訂正: Backspace・Delete・Ctrl-U と前の項目へ戻ること。誤り: 二重入力の照合で見つかったもの",
-	    "corrections: Backspace, Delete, Ctrl-U and going back a field; errors: found by double keying"));
+	t->summary = xstrdup(
+	    _("corrections: Backspace, Delete, Ctrl-U and going back a field; errors: found by double keying"));
 	return 0;
 }
 
@@ -204,7 +205,7 @@ field_row(void *arg, const char *day, const char *user, const char *screen, cons
 		return 0;
 	const struct screen_def *sd = schema_screen(fr->app->schema, screen);
 	int fi = sd ? schema_field_index(sd, field) : -1;
-	const char *label = fi >= 0 ? sd->fields[fi].label[fr->app->lang] : field;
+	const char *label = fi >= 0 ? sd->fields[fi].label[i18n_lang()] : field;
 	char v[6][32];
 	verify_cells(v, c);
 	const char *row[] = { day, user, screen, field, label, v[0], v[1], v[2], v[3], v[4], v[5] };
@@ -220,12 +221,12 @@ build_operator_fields(const struct report_def *rd, struct app *app, const struct
 	(void)rd;
 	(void)opts;
 	table_init(t, 11);
-	table_column(t, 0, "day", T(app, "日付", "day"));
-	table_column(t, 1, "user", T(app, "利用者", "user"));
-	table_column(t, 2, "screen", T(app, "画面", "screen"));
-	table_column(t, 3, "field", T(app, "項目ID", "field id"));
-	table_column(t, 4, "label", T(app, "項目", "field"));
-	verify_columns(t, app, 5);
+	table_column(t, 0, "day", _("day"));
+	table_column(t, 1, "user", _("user"));
+	table_column(t, 2, "screen", _("screen"));
+	table_column(t, 3, "field", _("field id"));
+	table_column(t, 4, "label", _("field"));
+	verify_columns(t, 5);
 	struct field_rows fr = { t, app };
 	if (stats_each(app->db, field_row, &fr, cause) != 0) {
 		table_free(t);
@@ -256,9 +257,9 @@ keyer_row(void *arg, const struct rekey_keyer *k)
 	/* What the next record of theirs gets. */
 	if (rekey_verify_all(st->verify_new_keyer, st->verify_sample, st->verify_max_error_rate,
 	    k->keyed, k->checked, k->errors))
-		snprintf(c[8], 32, "%s", T(kr->app, "全件", "all"));
+		snprintf(c[8], 32, "%s", _("all"));
 	else
-		snprintf(c[8], 32, T(kr->app, "%ld件に1件", "1 in %ld"), st->verify_sample);
+		snprintf(c[8], 32, _("1 in %ld"), st->verify_sample);
 	const char *row[] = { k->screen, k->user, c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8] };
 	table_add(kr->t, row);
 	return 0;
@@ -272,17 +273,17 @@ build_verification(const struct report_def *rd, struct app *app, const struct re
 	(void)rd;
 	(void)opts;
 	table_init(t, 11);
-	table_column(t, 0, "screen", T(app, "画面", "screen"));
-	table_column(t, 1, "keyer", T(app, "入力者", "keyer"));
-	table_column(t, 2, "keyed", T(app, "入力件数", "keyed"));
-	table_column(t, 3, "waiting", T(app, "照合待ち", "waiting"));
-	table_column(t, 4, "verified", T(app, "照合済", "verified"));
-	table_column(t, 5, "corrected", T(app, "訂正済", "corrected"));
-	table_column(t, 6, "not_sampled", T(app, "抽出外", "not sampled"));
-	table_column(t, 7, "checked", T(app, "照合された項目", "fields checked"));
-	table_column(t, 8, "errors", T(app, "入力誤り", "keying errors"));
-	table_column(t, 9, "error_rate", T(app, "入力誤り率%", "keying error %"));
-	table_column(t, 10, "sampling", T(app, "次の抽出", "next sampling"));
+	table_column(t, 0, "screen", _("screen"));
+	table_column(t, 1, "keyer", _("keyer"));
+	table_column(t, 2, "keyed", _("keyed"));
+	table_column(t, 3, "waiting", _("waiting"));
+	table_column(t, 4, "verified", _("verified"));
+	table_column(t, 5, "corrected", _("corrected"));
+	table_column(t, 6, "not_sampled", _("not sampled"));
+	table_column(t, 7, "checked", _("fields checked"));
+	table_column(t, 8, "errors", _("keying errors"));
+	table_column(t, 9, "error_rate", _("keying error %"));
+	table_column(t, 10, "sampling", _("next sampling"));
 	struct keyer_rows kr = { t, app };
 	if (rekey_each_keyer(app->db, app->schema, keyer_row, &kr, cause) != 0) {
 		table_free(t);
@@ -292,18 +293,18 @@ build_verification(const struct report_def *rd, struct app *app, const struct re
 }
 
 static const struct report_def builtin[] = {
-	{ "operators", { "入力者別の統計", "Operator statistics" }, build_operators, NULL },
-	{ "operator-fields", { "入力者別・項目別の誤り", "Errors by operator and field" },
+	{ "operators", { NULL, NULL }, N_("Operator statistics"), build_operators, NULL },
+	{ "operator-fields", { NULL, NULL }, N_("Errors by operator and field"),
 	  build_operator_fields, NULL },
-	{ "verification", { "二重入力の照合状況", "Double keying: verification status" },
+	{ "verification", { NULL, NULL }, N_("Double keying: verification status"),
 	  build_verification, NULL },
-	{ "survey-status", { "利用要望調査 提出状況", "Survey status board" }, build_survey_status, NULL },
-	{ "chase", { "督促リスト (期限超過)", "Chase list (late bodies)" }, build_chase, NULL },
-	{ "by-country", { "受入実績 (国別・年度別)", "Acceptance by country and year" },
+	{ "survey-status", { NULL, NULL }, N_("Survey status board"), build_survey_status, NULL },
+	{ "chase", { NULL, NULL }, N_("Chase list (late bodies)"), build_chase, NULL },
+	{ "by-country", { NULL, NULL }, N_("Acceptance by country and year"),
 	  report_by_country, NULL },
-	{ "by-prefecture", { "受入実績 (都道府県別・年度別)", "Acceptance by prefecture and year" },
+	{ "by-prefecture", { NULL, NULL }, N_("Acceptance by prefecture and year"),
 	  report_by_prefecture, NULL },
-	{ "by-field", { "受入実績 (研修分野別・年度別)", "Acceptance by field and year" },
+	{ "by-field", { NULL, NULL }, N_("Acceptance by field and year"),
 	  report_by_field, NULL },
 };
 #define NBUILTIN (sizeof builtin / sizeof builtin[0])
@@ -331,7 +332,7 @@ make_declared(const struct schema *schema)
 	for (size_t i = 0; i < schema->nreports; i++) {
 		const struct list_report_def *l = &schema->reports[i];
 		declared[i] = (struct report_def){ l->name, { l->title[LANG_JA], l->title[LANG_EN] },
-			report_list, l };
+			NULL, report_list, l };
 	}
 	declared_for = schema;
 }
@@ -347,6 +348,12 @@ report_find(const struct schema *schema, const char *name)
 		if (strcmp(declared[i].name, name) == 0)
 			return &declared[i];
 	return NULL;
+}
+
+const char *
+report_title(const struct report_def *rd, enum lang lang)
+{
+	return rd->msgid != NULL ? L_(lang, rd->msgid) : rd->title[lang == LANG_EN ? LANG_EN : LANG_JA];
 }
 
 const char *

@@ -40,7 +40,8 @@ struct report_opts {
 
 struct report_def {
 	const char *name;
-	const char *title[LANG_COUNT];
+	const char *title[LANG_COUNT];  /* a declared report's, from conf/reports.ini */
+	const char *msgid;              /* a built-in report's title (i18n.h), or NULL */
 	int (*build)(const struct report_def *rd, struct app *app, const struct report_opts *opts,
 	    struct table *t, char **cause);
 	const struct list_report_def *list;     /* a report declared in conf/reports.ini */
@@ -51,6 +52,8 @@ struct report_def {
  * NULL when there is none.  The returned report lives as long as SCHEMA.
  */
 const struct report_def *report_find(const struct schema *schema, const char *name);
+/* RD's title in LANG: a built-in one's from the catalogue, a declared one's from its file. */
+const char *report_title(const struct report_def *rd, enum lang lang);
 /* Names of all reports, for messages: "survey-status, chase, ..." (static until the next call). */
 const char *report_names(const struct schema *schema);
 /* Build RD's table. */

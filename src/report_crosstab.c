@@ -698,12 +698,13 @@ static char *
 xt_head(enum lang lang, const struct xt_col *col)
 {
 	if (col->from != col->to)
-		return xasprintf(lang == LANG_EN ? "FY%d-%d" : "%d-%d", col->from, col->to);
+		return xasprintf(LC_(lang, "year column", "FY%d-%d"), col->from, col->to);
 	char tag[16];
 	xt_era_tag(col->from, tag, sizeof tag);
 	if (*tag == '\0')
-		return xasprintf(lang == LANG_EN ? "FY%d" : "%d", col->from);
-	return xasprintf(lang == LANG_EN ? "FY%d (%s)" : "%d(%s)", col->from, tag);
+		return xasprintf(LC_(lang, "year column", "FY%d"), col->from);
+	/* The Western year and its era: "FY1996 (H8)", "1996(H8)". */
+	return xasprintf(LC_(lang, "year column", "FY%d (%s)"), col->from, tag);
 }
 
 /* A row's label: the code and what it stands for in the app's language. */
@@ -711,9 +712,9 @@ static char *
 xt_label(struct app *app, const struct xt_def *d, const char *code)
 {
 	if (*code == '\0')
-		return xstrdup(T(app, "(未設定)", "(not set)"));
+		return xstrdup(_("(not set)"));
 	struct ftype_ctx ctx = app->ctx;
-	ctx.lang = app->lang;
+	ctx.lang = i18n_lang();
 	/* The sources' row fields may differ in their choices (history has "all"). */
 	for (size_t i = 0; i < d->nsrc; i++) {
 		const struct field_def *f = xt_row_field(&d->src[i]);
@@ -759,39 +760,53 @@ xt_row_cmp(const void *a, const void *b)
 	return strcmp(x->code, y->code);
 }
 
+/*
+ * Fiscal years LO to HI (LO alone when equal) in both calendars: the
+ * Japanese era names get the Western years beside them ("令和7年度 (2025)",
+ * "平成8年度〜令和7年度 (1996-2025)"); the English ones hold the era already
+ * ("FY2025 (R7)", "FY1996 (H8) to FY2025 (R7)").  Caller frees.
+ */
+static char *
+xt_fy_both(int lo, int hi)
+{
+	char *a = era_format_fy(lo, i18n_lang());
+	char *b = lo == hi ? NULL : era_format_fy(hi, i18n_lang());
+	char *s = b == NULL ? xstrdup(a) : xasprintf(_("%s to %s"), a, b);
+	free(a);
+	free(b);
+	if (i18n_lang() == LANG_EN)
+		return s;
+	char *w = lo == hi ? xasprintf("%s (%d)", s, lo) : xasprintf("%s (%d-%d)", s, lo, hi);
+	free(s);
+	return w;
+}
+
 /* The summary line: the years covered and the grand total. */
 static char *
 xt_summary(const struct xt_run *x, const size_t *order, long grand)
 {
-	struct app *app = x->app;
 	struct strbuf sb = SB_INIT;
 	if (x->fy != 0) {
-		char *f = era_format_fy(x->fy, app->lang);
+		char *f = xt_fy_both(x->fy, x->fy);
 		bool ranges = false;
 		for (size_t c = 0; c < x->ncols; c++)
 			ranges |= x->cols[c].from != x->cols[c].to;
-		if (app->lang == LANG_EN)
-			sb_addf(&sb, "%s%s  total %ld", f, ranges ? " and the ranges holding it" : "", grand);
-		else
-			sb_addf(&sb, "%s (%d)%s  計 %ld人", f, x->fy, ranges ? " とそれを含む期間" : "", grand);
+		sb_addf(&sb, _("%s%s  total %ld"), f,
+		    ranges ? _(" and the ranges holding it") : "", grand);
 		free(f);
 	} else if (x->ncols == 0) {
-		sb_adds(&sb, T(app, "記録がありません", "No records"));
+		sb_adds(&sb, _("No records"));
 	} else {
 		int lo = x->cols[order[0]].from, hi = 0;
 		for (size_t c = 0; c < x->ncols; c++)
 			if (x->cols[c].to > hi)
 				hi = x->cols[c].to;
-		char *a = era_format_fy(lo, app->lang), *b = era_format_fy(hi, app->lang);
-		if (app->lang == LANG_EN)
-			sb_addf(&sb, "%s to %s  total %ld", a, b, grand);
-		else
-			sb_addf(&sb, "%s〜%s (%d-%d)  計 %ld人", a, b, lo, hi, grand);
-		free(a);
-		free(b);
+		char *span = xt_fy_both(lo, hi);
+		sb_addf(&sb, _("%s  total %ld"), span, grand);
+		free(span);
 	}
 	if (x->skipped)
-		sb_addf(&sb, T(app, "  (年度・人数のない%zu件を除く)", "  (%zu records without a year or count left out)"),
+		sb_addf(&sb, _("  (%zu records without a year or count left out)"),
 		    x->skipped);
 	return sb_detach(&sb);
 }
@@ -823,17 +838,17 @@ xt_table(struct xt_run *x, struct table *t)
 	const struct field_def *rf = xt_row_field(&d->src[0]);
 	size_t nc = x->ncols + 2;
 	table_init(t, nc);
-	table_column(t, 0, rf->id, rf->label[app->lang]);
+	table_column(t, 0, rf->id, rf->label[i18n_lang()]);
 	for (size_t c = 0; c < x->ncols; c++) {
 		const struct xt_col *col = &x->cols[order[c]];
 		char *id = col->from == col->to ? xasprintf("fy%d", col->from)
 		    : xasprintf("fy%d_%d", col->from, col->to);
-		char *head = xt_head(app->lang, col);
+		char *head = xt_head(i18n_lang(), col);
 		table_column(t, c + 1, id, head);
 		free(id);
 		free(head);
 	}
-	table_column(t, nc - 1, "total", T(app, "計", "Total"));
+	table_column(t, nc - 1, "total", C_("column", "Total"));
 
 	long *sums = xcalloc(x->ncols + 1, sizeof *sums);
 	char **cells = xcalloc(nc, sizeof *cells);
@@ -841,7 +856,7 @@ xt_table(struct xt_run *x, struct table *t)
 	for (size_t r = 0; r <= x->nrows; r++) {
 		bool totals = r == x->nrows;
 		const struct xt_row *row = totals ? NULL : &x->rows[r];
-		cells[0] = totals ? xstrdup(T(app, "合計", "Total")) : xt_label(app, d, row->code);
+		cells[0] = totals ? xstrdup(C_("row", "Total")) : xt_label(app, d, row->code);
 		long rowsum = 0;
 		for (size_t c = 0; c < x->ncols; c++) {
 			size_t k = order[c];

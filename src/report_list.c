@@ -35,7 +35,7 @@ report_list(const struct report_def *rd, struct app *app, const struct report_op
 	table_init(t, l->ncolumns);
 	for (size_t c = 0; c < l->ncolumns; c++) {
 		const struct field_def *f = &sd->fields[l->columns[c]];
-		table_column(t, c, f->id, f->label[app->lang]);
+		table_column(t, c, f->id, f->label[i18n_lang()]);
 	}
 	long *sums = xcalloc(l->ncolumns ? l->ncolumns : 1, sizeof *sums);
 	const char **row = xcalloc(l->ncolumns ? l->ncolumns : 1, sizeof *row);
@@ -67,7 +67,7 @@ report_list(const struct report_def *rd, struct app *app, const struct report_op
 	if (any_total) {
 		for (size_t c = 0; c < l->ncolumns; c++) {
 			owned[c] = l->total[c] ? xasprintf("%ld", sums[c])
-			    : c == 0 ? xstrdup(app->lang == LANG_JA ? "合計" : "Total") : xstrdup("");
+			    : c == 0 ? xstrdup(C_("row", "Total")) : xstrdup("");
 			row[c] = owned[c];
 		}
 		table_add(t, row);
@@ -75,7 +75,7 @@ report_list(const struct report_def *rd, struct app *app, const struct report_op
 			free(owned[c]);
 		t->totals = true;
 	}
-	t->summary = xasprintf(app->lang == LANG_JA ? "%d年度  %zu件" : "FY%d  %zu records", fy, shown);
+	t->summary = xasprintf(_("FY%d  %zu records"), fy, shown);
 	free(sums);
 	free(row);
 	free(owned);

@@ -100,7 +100,7 @@ board_body(void *arg, struct record *body)
 	if (!br->chase)
 		for (size_t i = 0; i < b->columns.n; i++)
 			row[c++] = shown_value(b->bodies, b->columns.v[i], record_get(body, b->columns.v[i]),
-			    app->lang);
+			    i18n_lang());
 	for (size_t f = 0; f < b->nforms; f++) {
 		const struct board_form *bf = &b->forms[f];
 		struct record *keyrec = form_key_record(bf->screen, br->fy, code);
@@ -147,10 +147,10 @@ board_body(void *arg, struct record *body)
 		br->counts[f][st]++;
 		if (survey_state_is_late(st)) {
 			late = true;
-			sb_addf(&late_forms, "%s%s", late_forms.len ? " " : "", bf->screen->title[app->lang]);
+			sb_addf(&late_forms, "%s%s", late_forms.len ? " " : "", bf->screen->title[i18n_lang()]);
 		}
 		if (!br->chase) {
-			row[c++] = survey_state_name(st, app->lang);
+			row[c++] = survey_state_name(st, i18n_lang());
 			owned[c] = xstrdup(rc == 0 && strcmp(received, "0000-00-00") != 0 ? received : "");
 			row[c] = owned[c];
 			c++;
@@ -184,34 +184,33 @@ run_board(struct app *app, const struct report_opts *opts, struct table *t, bool
 {
 	const struct board_def *b = app->schema->board;
 	if (b == NULL || b->bodies == NULL)
-		return fail(cause, "%s", T(app, "提出状況の設定 (conf/survey.ini) がありません",
-		    "the survey board is not set up (conf/survey.ini)"));
+		return fail(cause, "%s", _("the survey board is not set up (conf/survey.ini)"));
 	struct board_run br = { .app = app, .b = b, .t = t, .chase = chase };
 	int fy = opts->fy ? opts->fy : (int)app->schema->settings.survey_year;
 	snprintf(br.fy, sizeof br.fy, "%d", fy);
 	size_t nforms = b->nforms < 8 ? b->nforms : 8;
 	if (chase) {
 		table_init(t, 3 + b->contacts.n);
-		table_column(t, 0, "code", b->bodies->fields[b->bodies->key[0]].label[app->lang]);
-		table_column(t, 1, "name", b->bodies->fields[b->bodies->label].label[app->lang]);
-		table_column(t, 2, "late", T(app, "未提出 (期限超過)", "late forms"));
+		table_column(t, 0, "code", b->bodies->fields[b->bodies->key[0]].label[i18n_lang()]);
+		table_column(t, 1, "name", b->bodies->fields[b->bodies->label].label[i18n_lang()]);
+		table_column(t, 2, "late", _("late forms"));
 		for (size_t i = 0; i < b->contacts.n; i++) {
 			int fi = schema_field_index(b->bodies, b->contacts.v[i]);
-			table_column(t, 3 + i, b->contacts.v[i], b->bodies->fields[fi].label[app->lang]);
+			table_column(t, 3 + i, b->contacts.v[i], b->bodies->fields[fi].label[i18n_lang()]);
 		}
 	} else {
 		table_init(t, b->columns.n + 2 * nforms);
 		size_t c = 0;
 		for (size_t i = 0; i < b->columns.n; i++, c++) {
 			int fi = schema_field_index(b->bodies, b->columns.v[i]);
-			table_column(t, c, b->columns.v[i], b->bodies->fields[fi].label[app->lang]);
+			table_column(t, c, b->columns.v[i], b->bodies->fields[fi].label[i18n_lang()]);
 		}
 		for (size_t f = 0; f < nforms; f++) {
 			char *id = xasprintf("%s_state", b->forms[f].name);
-			table_column(t, c++, id, b->forms[f].screen->title[app->lang]);
+			table_column(t, c++, id, b->forms[f].screen->title[i18n_lang()]);
 			free(id);
 			id = xasprintf("%s_received", b->forms[f].name);
-			table_column(t, c++, id, T(app, "受付日", "received"));
+			table_column(t, c++, id, _("received"));
 			free(id);
 		}
 	}
@@ -238,14 +237,14 @@ run_board(struct app *app, const struct report_opts *opts, struct table *t, bool
 		return -1;
 	}
 	struct strbuf sb = SB_INIT;
-	char *fyname = xasprintf(T(app, "%d年度", "FY%d"), fy);
+	char *fyname = xasprintf(_("FY%d"), fy);
 	sb_addf(&sb, "%s  ", fyname);
 	free(fyname);
 	for (size_t f = 0; f < nforms; f++) {
-		sb_addf(&sb, "%s%s:", f ? "  " : "", b->forms[f].screen->title[app->lang]);
+		sb_addf(&sb, "%s%s:", f ? "  " : "", b->forms[f].screen->title[i18n_lang()]);
 		for (int st = 0; st < SURVEY_STATE_COUNT; st++)
 			if (br.counts[f][st])
-				sb_addf(&sb, " %s %ld", survey_state_name((enum survey_state)st, app->lang),
+				sb_addf(&sb, " %s %ld", survey_state_name((enum survey_state)st, i18n_lang()),
 				    br.counts[f][st]);
 	}
 	t->summary = sb_detach(&sb);

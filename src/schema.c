@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "country.h"
 #include "derive.h"
 #include "ftype.h"
 #include "ini.h"
@@ -20,8 +21,8 @@
 #define RESERVED_ROWS 4
 
 static const char *const screen_keys[] = {
-	"title_ja", "title_en", "key", "list", "search", "label", "fy", "confidential", "hint_ja",
-	"hint_en", "verify", NULL
+	"title_ja", "title_en", "key", "list", "search", "label", "label_en", "fy", "confidential",
+	"hint_ja", "hint_en", "verify", NULL
 };
 static const char *const field_keys[] = {
 	"label_ja", "label_en", "type", "width", "required", "carry", "autoskip", "default",
@@ -727,6 +728,12 @@ load_screen(const char *path, struct screen_def *sd, struct strlist *errs)
 	size_t *label = field_list(ini, "screen", "label", sd, &nlabel, errs);
 	sd->label = nlabel ? label[0] : (sd->nkey ? sd->key[0] : 0);
 	free(label);
+	size_t nlabel_en;
+	size_t *label_en = field_list(ini, "screen", "label_en", sd, &nlabel_en, errs);
+	sd->label_en = nlabel_en ? (int)label_en[0] : -1;
+	if (nlabel_en > 1)
+		ERR(ini, ini_line(ini, "screen", "label_en"), "label_en: one field, not %zu", nlabel_en);
+	free(label_en);
 	sd->confidential = ini_get_bool(ini, "screen", "confidential", 0, errs);
 	sd->verify = ini_get_bool(ini, "screen", "verify", 0, errs);
 	sd->hint[LANG_JA] = dup_or_null(ini_get(ini, "screen", "hint_ja"));
@@ -879,6 +886,7 @@ load_settings(struct schema *s, const char *conf_path, struct strlist *errs)
 	struct settings *st = &s->settings;
 	st->conf_path = xstrdup(conf_path);
 	st->lang = LANG_JA;
+	st->lang_from_locale = true;
 	st->survey_year = 0;
 	struct ini *ini = s->conf = ini_load(conf_path, errs);
 	if (ini == NULL)
@@ -900,10 +908,11 @@ load_settings(struct schema *s, const char *conf_path, struct strlist *errs)
 	st->db_dir = dup_or_null(ini_get(ini, "database", "dir"));
 	st->survey_year = ini_get_long(ini, "survey", "year", 0, 1989, 2200, errs);
 	const char *lang = ini_get(ini, "display", "lang");
-	if (lang && strcmp(lang, "en") == 0)
-		st->lang = LANG_EN;
-	else if (lang && strcmp(lang, "ja") != 0)
-		ERR(ini, ini_line(ini, "display", "lang"), "lang: expected ja or en, not '%s'", lang);
+	if (lang && (strcmp(lang, "ja") == 0 || strcmp(lang, "en") == 0)) {
+		st->lang = strcmp(lang, "en") == 0 ? LANG_EN : LANG_JA;
+		st->lang_from_locale = false;
+	} else if (lang && strcmp(lang, "auto") != 0)
+		ERR(ini, ini_line(ini, "display", "lang"), "lang: expected ja, en or auto, not '%s'", lang);
 	st->lean = ini_get_bool(ini, "display", "lean", 0, errs);
 	st->verify_new_keyer = ini_get_long(ini, "verify", "new_keyer", 20, 0, 1000000, errs);
 	st->verify_sample = ini_get_long(ini, "verify", "sample", 5, 1, 1000000, errs);
@@ -1246,6 +1255,56 @@ load_board(struct schema *s, const char *path, struct strlist *errs)
 	ini_free(ini);
 }
 
+/*
+ * conf/countries.ini: [ja] and [en], CODE = the name the organisation
+ * writes for that ISO 3166-1 code.  Checked against iso-codes' list, so
+ * the list must load; applied by schema_load once everything is clean.
+ */
+static void
+load_countries(struct schema *s, const char *path, struct strlist *errs)
+{
+	if (access(path, F_OK) != 0)
+		return;
+	struct ini *ini = ini_load(path, errs);
+	if (ini == NULL)
+		return;
+	char *why = NULL;
+	if (country_load(&why) != 0) {
+		ERR(ini, 0, "cannot check the country codes: %s", why);
+		free(why);
+		ini_free(ini);
+		return;
+	}
+	for (size_t i = 0; i < ini_nsections(ini); i++) {
+		const char *sec = ini_section(ini, i);
+		enum lang l = strcmp(sec, "en") == 0 ? LANG_EN : LANG_JA;
+		if (strcmp(sec, "ja") != 0 && strcmp(sec, "en") != 0) {
+			ERR(ini, ini_line(ini, sec, NULL), "unknown section [%s]: expected [ja] or [en]", sec);
+			continue;
+		}
+		for (size_t k = 0; k < ini_nkeys(ini, sec); k++) {
+			const char *code = ini_key(ini, sec, k), *name = ini_get(ini, sec, code);
+			int line = ini_line(ini, sec, code);
+			if (!country_valid(code)) {
+				ERR(ini, line, "%s: not an ISO 3166-1 alpha-2 code iso-codes knows", code);
+				continue;
+			}
+			if (name == NULL || name[0] == '\0' || text_has_control(name)) {
+				ERR(ini, line, "%s: the name is empty or holds control characters", code);
+				continue;
+			}
+			s->countries = xrealloc(s->countries, (s->ncountries + 1) * sizeof *s->countries);
+			struct country_name *c = &s->countries[s->ncountries++];
+			c->code[0] = (char)(code[0] & ~0x20);
+			c->code[1] = (char)(code[1] & ~0x20);
+			c->code[2] = '\0';
+			c->lang = l;
+			c->name = xstrdup(name);
+		}
+	}
+	ini_free(ini);
+}
+
 /* conf/reports.ini: list reports over one screen. */
 static void
 load_reports(struct schema *s, const char *path, struct strlist *errs)
@@ -1358,12 +1417,18 @@ schema_load(const char *conf_path, const char *screens_dir, struct strlist *errs
 	char *roles = xasprintf("%s/roles.ini", confdir);
 	s->roles = roles_load(roles, s, errs);
 	free(roles);
+	char *countries = xasprintf("%s/countries.ini", confdir);
+	load_countries(s, countries, errs);
+	free(countries);
 	free(confdir);
 
 	if (errs->n > nerr0) {
 		schema_free(s);
 		return NULL;
 	}
+	for (size_t i = 0; i < s->ncountries; i++)
+		(void)country_set_override(s->countries[i].code, s->countries[i].lang,
+		    s->countries[i].name);      /* checked above: the code is known */
 	return s;
 }
 
@@ -1408,6 +1473,9 @@ schema_free(struct schema *s)
 		free(s->board);
 	}
 	roles_free(s->roles);
+	for (size_t i = 0; i < s->ncountries; i++)
+		free(s->countries[i].name);
+	free(s->countries);
 	for (size_t i = 0; i < s->nreports; i++) {
 		free(s->reports[i].name);
 		for (int l = 0; l < LANG_COUNT; l++)

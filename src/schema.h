@@ -10,8 +10,10 @@
  *   [screen]       title_ja, title_en, key (field ids), list (columns of the
  *                  browse list), search (fields indexed for incremental
  *                  search), label (the field that names a record in
- *                  look-ups elsewhere), verify (yes: records keyed here are
- *                  keyed again blind by a second operator, rekey.h)
+ *                  look-ups elsewhere), label_en (the same in English,
+ *                  e.g. the body's English name; a record without it
+ *                  falls back to label), verify (yes: records keyed here
+ *                  are keyed again blind by a second operator, rekey.h)
  *   [field.ID]     one per field, in entry order: label_ja, label_en, type,
  *                  width, required, carry, autoskip, default, ref, min, max,
  *                  row, col, derive, and for choices one `choice.CODE =
@@ -31,6 +33,8 @@
  *   screen, due = SECTION.KEY (of the year file), expected = RULE.
  * List reports (conf/reports.ini): [report.NAME] title_ja, title_en, screen,
  *   fy = FIELD, columns = FIELD, ..., totals = FIELD, ...
+ * Country names (conf/countries.ini): [ja] and [en], CODE = name, over
+ *   iso-codes' (country.h); schema_load applies them when all is clean.
  * The menu file:
  *   [menu] title_ja, title_en; [group.NAME] title_ja, title_en,
  *   items = SCREEN:MODE, ... with MODE entry, browse or verify (screens with
@@ -148,6 +152,7 @@ struct screen_def {
 	size_t *search;             /* fields indexed for search */
 	size_t nsearch;
 	size_t label;               /* field naming a record elsewhere */
+	int label_en;               /* the same in English (label_en =), or -1: label in both */
 	int fy;                     /* the fiscal-year field, or -1 */
 	bool confidential;          /* roles' `*` does not reach it (counseling notes) */
 	bool verify;                /* records keyed here are verified by a second keying (rekey.h) */
@@ -218,7 +223,8 @@ struct settings {
 	char *conf_path;            /* the settings file read */
 	char *db_dir;               /* NULL: none set */
 	long survey_year;
-	enum lang lang;
+	enum lang lang;             /* [display] lang = ja or en... */
+	bool lang_from_locale;      /* ...or auto, or none: the locale's (i18n_lang_from_env) */
 	int lean;
 	/* [verify]: which records a second operator keys again (rekey.h) */
 	long verify_new_keyer;          /* a keyer's first records on a screen: all */
@@ -226,6 +232,13 @@ struct settings {
 	double verify_max_error_rate;   /* ... while their error rate (%) stays below this */
 	char *screens_dir;
 	char *years_dir;
+};
+
+/* A country's name as the organisation writes it (conf/countries.ini). */
+struct country_name {
+	char code[3];               /* ISO 3166-1 alpha-2, upper case */
+	enum lang lang;
+	char *name;
 };
 
 struct schema {
@@ -242,6 +255,8 @@ struct schema {
 	struct list_report_def *reports;    /* conf/reports.ini */
 	size_t nreports;
 	struct roles *roles;            /* conf/roles.ini; NULL: no restriction */
+	struct country_name *countries; /* conf/countries.ini, applied to country.h's names */
+	size_t ncountries;
 };
 
 /*

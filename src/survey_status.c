@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "i18n.h"
+
 /* S is a date, i.e. neither NULL nor "" (the stored form of "no date"). */
 static bool
 survey_has_date(const char *s)
@@ -44,13 +46,13 @@ survey_state(const char *received_on, const char *due, const char *today, bool e
 	return SURVEY_MISSING;
 }
 
-/* Indexed by enum survey_state, then enum lang. */
-static const char *const survey_state_names[SURVEY_STATE_COUNT][LANG_COUNT] = {
-	[SURVEY_RECEIVED] = { "受付", "received" },
-	[SURVEY_RECEIVED_LATE] = { "遅延受付", "received late" },
-	[SURVEY_MISSING] = { "未着", "not yet due" },
-	[SURVEY_LATE] = { "遅延", "late" },
-	[SURVEY_NOT_EXPECTED] = { "対象外", "not expected" },
+/* Indexed by enum survey_state: msgids, context "survey state" (i18n.h). */
+static const char *const survey_state_names[SURVEY_STATE_COUNT] = {
+	[SURVEY_RECEIVED] = NC_("survey state", "received"),
+	[SURVEY_RECEIVED_LATE] = NC_("survey state", "received late"),
+	[SURVEY_MISSING] = NC_("survey state", "not yet due"),
+	[SURVEY_LATE] = NC_("survey state", "late"),
+	[SURVEY_NOT_EXPECTED] = NC_("survey state", "not expected"),
 };
 
 /*
@@ -62,7 +64,7 @@ survey_state_name(enum survey_state s, enum lang lang)
 {
 	if ((unsigned)s >= SURVEY_STATE_COUNT || (unsigned)lang >= LANG_COUNT)
 		return "?";
-	return survey_state_names[s][lang];
+	return LC_(lang, "survey state", survey_state_names[s]);
 }
 
 /* See survey_status.h.  RECEIVED_LATE is not chased: the form is in. */

@@ -58,29 +58,29 @@ int
 tui_start(struct app *app, char **cause)
 {
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
-		return fail(cause, "%s", T(app, "TUI には端末が必要です (スクリプトでは import/export を使ってください)",
-		    "the TUI needs a terminal (scripts can use import and export)"));
+		return fail(cause, "%s",
+		    _("the TUI needs a terminal (scripts can use import and export)"));
 	const char *term = getenv("TERM");
 	if (term == NULL || *term == '\0')
-		return fail(cause, "%s", T(app, "TERM が設定されていません", "TERM is not set"));
+		return fail(cause, "%s", _("TERM is not set"));
 	/* The terminal's description is checked before newterm(): a newterm()
 	 * that fails leaks its half-made screen, and one that succeeds on a
 	 * terminal without cursor addressing would draw garbage. */
 	int err = 0;
 	if (setupterm(term, STDOUT_FILENO, &err) != OK)
-		return fail(cause, T(app, "端末 '%s' を扱えません", "terminal type '%s' is not known"), term);
+		return fail(cause, _("terminal type '%s' is not known"), term);
 	bool addressable = cursor_address != NULL && cursor_address[0] != '\0';
 	del_curterm(cur_term);
 	if (!addressable)
-		return fail(cause, T(app, "端末 '%s' はカーソルを動かせません (xterm などで使ってください)",
-		    "terminal type '%s' cannot move the cursor: use an xterm-compatible terminal"),
+		return fail(cause,
+		    _("terminal type '%s' cannot move the cursor: use an xterm-compatible terminal"),
 		    term);
 	/* ESC alone never ends an action, so a long wait costs nothing and lets an
 	 * arrow key's bytes arrive split over a slow link (SPEC §4). */
 	set_escdelay(400);
 	screen = newterm(NULL, stdout, stdin);
 	if (screen == NULL)
-		return fail(cause, T(app, "端末 '%s' を扱えません", "terminal type '%s' is not known"), term);
+		return fail(cause, _("terminal type '%s' is not known"), term);
 	started = true;
 	atexit(tui_end);
 	/* A terminal that says its line is slow gets the lean display by itself. */
@@ -220,13 +220,12 @@ tui_forget_lines(void)
 }
 
 bool
-tui_size_ok(struct app *app)
+tui_size_ok(void)
 {
 	if (LINES >= TUI_MIN_ROWS && COLS >= TUI_MIN_COLS)
 		return true;
 	erase();
-	char *msg = xasprintf(T(app, "端末が小さすぎます: %dx%d 以上にしてください (今は %dx%d)",
-	    "The terminal is too small: make it at least %dx%d (it is %dx%d)"),
+	char *msg = xasprintf(_("The terminal is too small: make it at least %dx%d (it is %dx%d)"),
 	    TUI_MIN_COLS, TUI_MIN_ROWS, COLS, LINES);
 	/* Wrap by hand so the whole message shows even on a 20x8 terminal. */
 	int row = 0;
@@ -252,7 +251,7 @@ tui_title(struct app *app, const char *left, const char *right)
 {
 	/* Practice mode shows on every screen, so no one takes the throw-away
 	 * copy for the live database. */
-	char *marked = app->practice ? xasprintf("%s %s", T(app, "【練習】", "[PRACTICE]"), left)
+	char *marked = app->practice ? xasprintf("%s %s", _("[PRACTICE]"), left)
 	                             : NULL;
 	if (marked)
 		left = marked;
@@ -313,10 +312,10 @@ tui_status(struct app *app, bool error, const char *fmt, ...)
 }
 
 void
-tui_keyline(struct app *app, enum key_context context)
+tui_keyline(enum key_context context)
 {
 	keyline_context = context;
-	char *line = keys_line(context, app->lang, COLS - 1);
+	char *line = keys_line(context, i18n_lang(), COLS - 1);
 	if (keyline_shown && strcmp(keyline_shown, line) == 0) {
 		free(line);
 		return;
@@ -395,7 +394,7 @@ tui_choose(struct app *app, const char *question, const char *choices)
 	}
 	tui_status(app, false, "%s", "");
 	if (overwrote_keys)
-		tui_keyline(app, keyline_context);
+		tui_keyline(keyline_context);
 	return picked;
 }
 
@@ -409,11 +408,11 @@ void
 tui_help(struct app *app, enum key_context context, const char *title)
 {
 	char *help[64];
-	int n = keys_help(context, app->lang, help, 64);
+	int n = keys_help(context, i18n_lang(), help, 64);
 	WINDOW *saved = dupwin(stdscr);
 	erase();
 	tui_forget_lines();
-	char *head = xasprintf("%s — %s", title, T(app, "キー一覧", "keys"));
+	char *head = xasprintf("%s — %s", title, _("keys"));
 	tui_title(app, head, "");
 	free(head);
 	for (int i = 0; i < n; i++) {
@@ -421,7 +420,7 @@ tui_help(struct app *app, enum key_context context, const char *title)
 			tui_put(i + 2, 2, COLS - 3, help[i]);
 		free(help[i]);
 	}
-	tui_status(app, false, "%s", T(app, "何かキーを押すと戻ります", "press any key to go back"));
+	tui_status(app, false, "%s", _("press any key to go back"));
 	refresh();
 	struct tui_key k;
 	tui_getkey(&k);

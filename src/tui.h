@@ -47,7 +47,7 @@ bool tui_stopping(void);
 
 /* Whether the terminal is at least the minimum size; if not, shows a
  * message saying so and returns false. */
-bool tui_size_ok(struct app *app);
+bool tui_size_ok(void);
 
 void tui_title(struct app *app, const char *left, const char *right);
 /* The status line; ERROR shows it highlighted.  Redrawn only when changed. */
@@ -60,7 +60,7 @@ void tui_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *tui_take_note(void);
 void tui_status(struct app *app, bool error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-void tui_keyline(struct app *app, enum key_context context);
+void tui_keyline(enum key_context context);
 /* After the screen was erased: draw the status line's text again, and
  * forget the key line so the next tui_keyline() draws it. */
 void tui_forget_lines(void);

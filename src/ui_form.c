@@ -245,7 +245,7 @@ label_col(const struct ui_form *uf, size_t i)
 	if (p < 0)
 		return 1;
 	const struct field_def *g = &uf->sd->fields[p];
-	int start = f->col - 1 - text_width(f->label[uf->app->lang]) - (f->required ? 1 : 0) - 1;
+	int start = f->col - 1 - text_width(f->label[i18n_lang()]) - (f->required ? 1 : 0) - 1;
 	int min = g->col + g->width + 2;
 	return start < min ? min : start;
 }
@@ -366,7 +366,7 @@ keep_draft(struct ui_form *uf)
 		free(uf->draft_key);
 		uf->draft_key = xstrdup(key);
 	} else {
-		tui_status(uf->app, true, T(uf->app, "下書きを保存できません: %s", "cannot keep a draft: %s"),
+		tui_status(uf->app, true, _("cannot keep a draft: %s"),
 		    why);
 	}
 	free(why);
@@ -416,8 +416,8 @@ claim_record(struct ui_form *uf, const char *key)
 	int held = lease_held(app->db, uf->sd->name, key, &l, &why);
 	free(why);
 	if (held == 0) {
-		char *q = xasprintf(T(app, "%s さんが編集中です (%s から)。r=見るだけ t=引き継ぐ q=開かない",
-		    "%s is editing this (since %s). r=look only, t=take over, q=do not open"),
+		char *q = xasprintf(
+		    _("%s is editing this (since %s). r=look only, t=take over, q=do not open"),
 		    l.user, l.since);
 		char c = tui_choose(app, q, "rtq");
 		free(q);
@@ -473,24 +473,24 @@ draw_title(struct ui_form *uf)
 	char *left, *right;
 	if (uf->vf && uf->orig_key) {
 		char *shown = store_key_display(uf->orig_key);
-		left = xasprintf("%s — %s %zu/%zu %s", uf->sd->title[app->lang], T(app, "照合", "verify"),
+		left = xasprintf("%s — %s %zu/%zu %s", uf->sd->title[i18n_lang()], C_("form title", "verify"),
 		    uf->vf->at + 1, uf->vf->nitems, shown);
 		free(shown);
-		right = xasprintf(T(app, "照合 %zu件", "%zu verified"), uf->vf->done);
+		right = xasprintf(_("%zu verified"), uf->vf->done);
 	} else if (uf->orig_key) {
 		char *shown = store_key_display(uf->orig_key);
-		left = xasprintf("%s — %s %s", uf->sd->title[app->lang],
-		    uf->view_only ? T(app, "参照のみ", "view only") : T(app, "修正", "edit"), shown);
+		left = xasprintf("%s — %s %s", uf->sd->title[i18n_lang()],
+		    uf->view_only ? _("view only") : _("edit"), shown);
 		free(shown);
 		right = xstrdup("");
 	} else {
-		left = xasprintf("%s — %s", uf->sd->title[app->lang], T(app, "新規入力", "new entry"));
-		right = xasprintf(T(app, "保存 %zu件", "%zu saved"), uf->saved);
+		left = xasprintf("%s — %s", uf->sd->title[i18n_lang()], _("new entry"));
+		right = xasprintf(_("%zu saved"), uf->saved);
 	}
 	tui_title(app, left, right);
 	free(left);
 	free(right);
-	const char *hint = uf->sd->hint[app->lang];
+	const char *hint = uf->sd->hint[i18n_lang()];
 	if (hint) {
 		char *text = expand_hint(uf, hint);
 		move(1, 0);
@@ -520,7 +520,6 @@ form_teardown(struct ui_form *uf)
 static void
 form_build(struct ui_form *uf, size_t cur)
 {
-	struct app *app = uf->app;
 	erase();
 	uf->fields = xcalloc(nfields(uf) + 1, sizeof *uf->fields);
 	for (size_t i = 0; i < nfields(uf); i++) {
@@ -549,7 +548,7 @@ form_build(struct ui_form *uf, size_t cur)
 	draw_title(uf);
 	for (size_t i = 0; i < nfields(uf); i++) {
 		const struct field_def *f = &uf->sd->fields[i];
-		const char *label = f->label[app->lang];
+		const char *label = f->label[i18n_lang()];
 		char *shown = f->required ? xasprintf("%s*", label) : xstrdup(label);
 		int lc = label_col(uf, i);
 		tui_put(f->row, lc, f->col - 1 - lc, shown);
@@ -560,13 +559,13 @@ form_build(struct ui_form *uf, size_t cur)
 	set_current_field(uf->form, uf->fields[cur]);
 	for (size_t i = 0; i < nfields(uf); i++)
 		draw_echo(uf, i);
-	tui_keyline(app, key_context(uf));
+	tui_keyline(key_context(uf));
 	if (uf->hooks && uf->hooks->drawn) {
 		int below = 0;          /* the first row under every field, one left blank */
 		for (size_t i = 0; i < nfields(uf); i++)
 			if (uf->sd->fields[i].row + 2 > below)
 				below = uf->sd->fields[i].row + 2;
-		uf->hooks->drawn(app->form_hooks_arg, uf->sd, below, LINES - 2);
+		uf->hooks->drawn(uf->app->form_hooks_arg, uf->sd, below, LINES - 2);
 	}
 	cursor_to_end(uf);
 	pos_form_cursor(uf->form);
@@ -590,7 +589,7 @@ check_current(struct ui_form *uf)
 	char *out = NULL, *why = NULL;
 	int rc = *uf->values[i] ? validate_field(f, &uf->app->ctx, uf->values[i], &out, &why) : 0;
 	if (rc != 0)
-		tui_status(uf->app, true, "%s: %s", f->label[uf->app->lang], why);
+		tui_status(uf->app, true, "%s: %s", f->label[i18n_lang()], why);
 	else
 		tui_status(uf->app, false, "%s", "");
 	draw_echo(uf, (size_t)i);
@@ -705,8 +704,7 @@ save(struct ui_form *uf)
 {
 	struct app *app = uf->app;
 	if (uf->view_only) {
-		tui_status(app, true, "%s", T(app, "参照のみで開いています: 保存できません",
-		    "opened to look only: cannot save"));
+		tui_status(app, true, "%s", _("opened to look only: cannot save"));
 		return;
 	}
 	if (uf->vf) {
@@ -728,8 +726,7 @@ save(struct ui_form *uf)
 	if (!access_in_scope(app->access, uf->sd, r)) {
 		record_free(r);
 		strlist_free(&warnings);
-		tui_status(app, true, "%s", T(app, "この内容はあなたの担当範囲外なので保存できません",
-		    "outside what your role may change: not saved"));
+		tui_status(app, true, "%s", _("outside what your role may change: not saved"));
 		return;
 	}
 	/* A warning is the operator's to overrule, one question for all of them. */
@@ -737,13 +734,13 @@ save(struct ui_form *uf)
 		struct strbuf sb = SB_INIT;
 		for (size_t i = 0; i < warnings.n; i++)
 			sb_addf(&sb, "%s%s", i ? " / " : "", warnings.v[i]);
-		sb_adds(&sb, T(app, " — 保存しますか?", " — save anyway?"));
+		sb_adds(&sb, _(" — save anyway?"));
 		bool yes = tui_ask(app, sb.s);
 		sb_free(&sb);
 		strlist_free(&warnings);
 		if (!yes) {
 			record_free(r);
-			tui_status(app, false, "%s", T(app, "保存しませんでした", "not saved"));
+			tui_status(app, false, "%s", _("not saved"));
 			return;
 		}
 	}
@@ -759,7 +756,7 @@ save(struct ui_form *uf)
 	const struct field_def *lf = &uf->sd->fields[uf->sd->label];
 	char *label = NULL;
 	if (lf->ref)
-		label = validate_lookup(&app->env, lf->ref, record_get(r, lf->id));
+		label = validate_lookup(&app->env, lf->ref, record_get(r, lf->id), i18n_lang());
 	if (label == NULL)
 		label = xstrdup(record_get(r, lf->id));
 	if (strstr(shown, label) != NULL)
@@ -782,7 +779,7 @@ save(struct ui_form *uf)
 			struct record *typed = uf->hooks ? record_from_form(uf) : NULL;
 			draw_title(uf);
 			clear_for_next(uf);
-			tui_status(app, false, T(app, "保存しました: %s %s", "saved: %s %s"), shown, label);
+			tui_status(app, false, _("saved: %s %s"), shown, label);
 			if (typed && uf->hooks->saved &&
 			    uf->hooks->saved(app->form_hooks_arg, uf->sd, typed, uf->prev))
 				uf->leave = true;
@@ -790,24 +787,23 @@ save(struct ui_form *uf)
 		} else {
 			load_record(uf, r);
 			r = NULL;
-			tui_status(app, false, T(app, "更新しました: %s %s", "updated: %s %s"), shown, label);
+			tui_status(app, false, _("updated: %s %s"), shown, label);
 		}
 		break;
 	case STORE_EXISTS:
 		go_to(uf, uf->sd->key[uf->sd->nkey - 1]);
-		tui_status(app, true, T(app, "%s は登録済みです (一覧から開いて修正できます)",
-		    "%s is already there (open it from the list to change it)"), shown);
+		tui_status(app, true,
+		    _("%s is already there (open it from the list to change it)"), shown);
 		break;
 	case STORE_CONFLICT:
 		if (merge_conflict(uf, r))
 			save(uf);
 		break;
 	case DB_NOTFOUND:
-		tui_status(app, true, "%s", T(app, "このレコードは削除されています",
-		    "this record has been deleted meanwhile"));
+		tui_status(app, true, "%s", _("this record has been deleted meanwhile"));
 		break;
 	default:
-		tui_status(app, true, T(app, "保存できません: %s", "not saved: %s"), why);
+		tui_status(app, true, _("not saved: %s"), why);
 		break;
 	}
 	record_free(r);
@@ -892,7 +888,7 @@ static void
 type_char(struct ui_form *uf, wint_t ch)
 {
 	if (uf->view_only) {
-		tui_status(uf->app, true, "%s", T(uf->app, "参照のみで開いています", "opened to look only"));
+		tui_status(uf->app, true, "%s", _("opened to look only"));
 		return;
 	}
 	size_t i = (size_t)cur_index(uf);
@@ -906,8 +902,8 @@ type_char(struct ui_form *uf, wint_t ch)
 	int used = text_width(now);
 	free(now);
 	if (w < 1 || used + w > f->width) {
-		tui_status(uf->app, true, T(uf->app, "%s: これ以上入りません (%d桁まで)",
-		    "%s: full (%d columns)"), f->label[uf->app->lang], f->width);
+		tui_status(uf->app, true,
+		    _("%s: full (%d columns)"), f->label[i18n_lang()], f->width);
 		return;
 	}
 	form_driver_w(uf->form, OK, (wchar_t)ch);
@@ -920,8 +916,7 @@ ditto(struct ui_form *uf)
 {
 	size_t i = (size_t)cur_index(uf);
 	if (uf->prev == NULL) {
-		tui_status(uf->app, true, "%s", T(uf->app, "複写する前のレコードがありません",
-		    "no previous record to copy from"));
+		tui_status(uf->app, true, "%s", _("no previous record to copy from"));
 		return;
 	}
 	set_value(uf, i, record_get(uf->prev, uf->sd->fields[i].id));
@@ -934,7 +929,7 @@ confirm_discard(struct ui_form *uf)
 {
 	if (!dirty(uf))
 		return true;
-	if (!tui_ask(uf->app, T(uf->app, "入力を破棄しますか?", "Discard what you typed?")))
+	if (!tui_ask(uf->app, _("Discard what you typed?")))
 		return false;
 	drop_draft(uf);
 	return true;
@@ -950,7 +945,7 @@ redraw(struct ui_form *uf)
 {
 	size_t cur = uf->form && cur_index(uf) >= 0 ? (size_t)cur_index(uf) : 0;
 	form_teardown(uf);
-	while (!tui_size_ok(uf->app)) {
+	while (!tui_size_ok()) {
 		struct tui_key k;
 		if (tui_getkey(&k) != 0) {
 			uf->leave = true;
@@ -1037,8 +1032,8 @@ pick_ranked(struct ui_form *uf, const struct screen_def *ref)
 			rk.scores[j - 1] = ts;
 		}
 	free(rk.scores);
-	char *title = xasprintf("%s — %s", ref->title[uf->app->lang],
-	    T(uf->app, "候補 (適合順)", "candidates, best fit first"));
+	char *title = xasprintf("%s — %s", ref->title[i18n_lang()],
+	    _("candidates, best fit first"));
 	char *picked = ui_pick_from(uf->app, ref, rk.recs, rk.n, title);
 	free(title);
 	return picked;
@@ -1076,8 +1071,8 @@ static void
 step_record(struct ui_form *uf, bool backward)
 {
 	if (uf->orig_key == NULL) {
-		tui_status(uf->app, true, "%s", T(uf->app, "前後のレコードへは修正画面で移れます (Ctrl-F で開く)",
-		    "PgUp/PgDn move between records when editing (open one with Ctrl-F)"));
+		tui_status(uf->app, true, "%s",
+		    _("PgUp/PgDn move between records when editing (open one with Ctrl-F)"));
 		return;
 	}
 	if (!confirm_discard(uf))
@@ -1101,8 +1096,8 @@ step_record(struct ui_form *uf, bool backward)
 	}
 	store_free_list(recs, n);
 	if (found == NULL) {
-		tui_status(uf->app, false, "%s", backward ? T(uf->app, "最初のレコードです", "first record")
-		                                           : T(uf->app, "最後のレコードです", "last record"));
+		tui_status(uf->app, false, "%s", backward ? _("first record")
+		                                           : _("last record"));
 		return;
 	}
 	size_t cur = (size_t)cur_index(uf);
@@ -1132,8 +1127,7 @@ merge_conflict(struct ui_form *uf, struct record *mine)
 	struct record *theirs = NULL;
 	char *why = NULL;
 	if (store_get(app->db, uf->sd, uf->orig_key, &theirs, &why) != 0) {
-		tui_status(app, true, "%s", T(app, "このレコードは削除されています",
-		    "this record has been deleted meanwhile"));
+		tui_status(app, true, "%s", _("this record has been deleted meanwhile"));
 		free(why);
 		return false;
 	}
@@ -1154,29 +1148,29 @@ merge_conflict(struct ui_form *uf, struct record *mine)
 	while (!accepted && !quit) {
 		erase();
 		tui_forget_lines();
-		tui_title(app, T(app, "競合: 開いた後に他の人が保存しました", "Conflict: someone saved this "
+		tui_title(app, _("Conflict: someone saved this "
 		    "record after you opened it"), "");
 		int w = (COLS - 20) / 2;
 		attrset(A_BOLD);
-		tui_put(2, 1, 17, T(app, "項目", "field"));
-		tui_put(2, 19, w, T(app, "あなたの入力 (m)", "yours (m)"));
-		tui_put(2, 20 + w, w, T(app, "他の人の保存 (t)", "theirs (t)"));
+		tui_put(2, 1, 17, _("field"));
+		tui_put(2, 19, w, _("yours (m)"));
+		tui_put(2, 20 + w, w, _("theirs (t)"));
 		attrset(A_NORMAL);
 		for (size_t r = 0; r < nrows && (int)r + 3 < LINES - 2; r++) {
 			const struct field_def *f = &uf->sd->fields[rows[r]];
 			if (r == sel)
 				attrset(A_BOLD);
 			tui_put(3 + (int)r, 0, 1, r == sel ? ">" : " ");
-			tui_put(3 + (int)r, 1, 17, f->label[app->lang]);
+			tui_put(3 + (int)r, 1, 17, f->label[i18n_lang()]);
 			attrset(take[rows[r]] == 1 ? tui_attr_select() : (int)A_NORMAL);
 			tui_put(3 + (int)r, 19, w, record_get(mine, f->id));
 			attrset(take[rows[r]] == 2 ? tui_attr_select() : (int)A_NORMAL);
 			tui_put(3 + (int)r, 20 + w, w, record_get(theirs, f->id));
 			attrset(A_NORMAL);
 		}
-		tui_status(app, true, "%s", T(app, "項目ごとに m=自分 t=他の人 を選び、Enter で保存 (Ctrl-Q でやめる)",
-		    "for each field choose m=mine or t=theirs, then Enter to save (Ctrl-Q: give up)"));
-		tui_keyline(app, KEYCTX_LIST);
+		tui_status(app, true, "%s",
+		    _("for each field choose m=mine or t=theirs, then Enter to save (Ctrl-Q: give up)"));
+		tui_keyline(KEYCTX_LIST);
 		refresh();
 		struct tui_key k;
 		if (tui_getkey(&k) != 0)
@@ -1210,8 +1204,7 @@ merge_conflict(struct ui_form *uf, struct record *mine)
 	record_free(theirs);
 	redraw(uf);
 	if (!accepted)
-		tui_status(app, true, "%s", T(app, "保存していません: 入力はそのままです",
-		    "not saved: what you typed is still here"));
+		tui_status(app, true, "%s", _("not saved: what you typed is still here"));
 	return accepted;
 }
 
@@ -1260,18 +1253,17 @@ show_history(struct ui_form *uf)
 {
 	struct app *app = uf->app;
 	if (uf->orig_key == NULL) {
-		tui_status(app, true, "%s", T(app, "変更履歴は保存済みのレコードを開いてから",
-		    "open a saved record to see its history"));
+		tui_status(app, true, "%s", _("open a saved record to see its history"));
 		return;
 	}
 	struct table t;
 	table_init(&t, 6);
-	table_column(&t, 0, "time", T(app, "日時 (UTC)", "time (UTC)"));
-	table_column(&t, 1, "user", T(app, "利用者", "user"));
-	table_column(&t, 2, "op", T(app, "操作", "change"));
-	table_column(&t, 3, "field", T(app, "項目", "field"));
-	table_column(&t, 4, "before", T(app, "変更前", "before"));
-	table_column(&t, 5, "after", T(app, "変更後", "after"));
+	table_column(&t, 0, "time", _("time (UTC)"));
+	table_column(&t, 1, "user", _("user"));
+	table_column(&t, 2, "op", _("change"));
+	table_column(&t, 3, "field", _("field"));
+	table_column(&t, 4, "before", _("before"));
+	table_column(&t, 5, "after", _("after"));
 	struct audit_filter f = { NULL, NULL, uf->sd->name, uf->orig_key };
 	char *why = NULL;
 	if (audit_each(app->db, &f, history_row, &t, &why) != 0) {
@@ -1279,8 +1271,8 @@ show_history(struct ui_form *uf)
 		free(why);
 	} else {
 		char *shown = store_key_display(uf->orig_key);
-		char *title = xasprintf("%s %s — %s", uf->sd->title[app->lang], shown,
-		    T(app, "変更履歴", "history"));
+		char *title = xasprintf("%s %s — %s", uf->sd->title[i18n_lang()], shown,
+		    _("history"));
 		ui_table(app, &t, title);
 		free(title);
 		free(shown);
@@ -1295,12 +1287,11 @@ delete_record(struct ui_form *uf)
 {
 	struct app *app = uf->app;
 	if (uf->orig_key == NULL) {
-		tui_status(app, true, "%s", T(app, "削除は保存済みのレコードを開いてから",
-		    "open a saved record to delete it"));
+		tui_status(app, true, "%s", _("open a saved record to delete it"));
 		return;
 	}
 	if (uf->view_only) {
-		tui_status(app, true, "%s", T(app, "参照のみで開いています", "opened to look only"));
+		tui_status(app, true, "%s", _("opened to look only"));
 		return;
 	}
 	if (!ui_delete(app, uf->sd, uf->orig_key, uf->orig->version))
@@ -1348,7 +1339,7 @@ value_shown(struct ui_form *uf, size_t i, const char *v)
 {
 	const struct field_def *f = &uf->sd->fields[i];
 	if (*v == '\0')
-		return xstrdup(T(uf->app, "(空欄)", "(empty)"));
+		return xstrdup(_("(empty)"));
 	char *echo = f->type->echo(f, &uf->app->ctx, v);
 	char *shown = echo && *echo ? xasprintf("%s %s", v, echo) : xstrdup(v);
 	free(echo);
@@ -1391,7 +1382,7 @@ verify_stop(struct ui_form *uf, size_t i, enum verify_step step, const char *msg
 	cursor_to_end(uf);
 	draw_echo(uf, i);
 	beep();
-	tui_status(uf->app, true, "%s: %s", uf->sd->fields[i].label[uf->app->lang], msg);
+	tui_status(uf->app, true, "%s: %s", uf->sd->fields[i].label[i18n_lang()], msg);
 	return false;
 }
 
@@ -1428,8 +1419,8 @@ verify_field(struct ui_form *uf, size_t i)
 		}
 		free(v->second[i]);
 		v->second[i] = xstrdup(typed);
-		go_on = verify_stop(uf, i, VSTEP_REKEY, T(app, "最初の入力と違います。もう一度入力してください",
-		    "differs from the first keying: key it again"));
+		go_on = verify_stop(uf, i, VSTEP_REKEY,
+		    _("differs from the first keying: key it again"));
 		break;
 	case VSTEP_REKEY:
 		if (strcmp(typed, first) == 0) {
@@ -1440,9 +1431,9 @@ verify_field(struct ui_form *uf, size_t i)
 		free(v->second[i]);
 		v->second[i] = xstrdup(typed);
 		char *a = value_shown(uf, i, first), *b = value_shown(uf, i, typed);
-		char *q = xasprintf(T(app, "%s: どれが正しいですか? 1 最初の入力 %s / 2 今回の入力 %s / 3 別の値",
-		    "%s: which is right? 1 first keying %s / 2 yours %s / 3 another value"),
-		    uf->sd->fields[i].label[app->lang], a, b);
+		char *q = xasprintf(
+		    _("%s: which is right? 1 first keying %s / 2 yours %s / 3 another value"),
+		    uf->sd->fields[i].label[i18n_lang()], a, b);
 		char c = tui_choose(app, q, "123");
 		free(a);
 		free(b);
@@ -1452,11 +1443,9 @@ verify_field(struct ui_form *uf, size_t i)
 		} else if (c == '2') {
 			verify_accept(uf, i, typed, REKEY_SECOND);
 		} else if (c == '3') {
-			go_on = verify_stop(uf, i, VSTEP_THIRD, T(app, "正しい値を入力してください",
-			    "key the right value"));
+			go_on = verify_stop(uf, i, VSTEP_THIRD, _("key the right value"));
 		} else {
-			go_on = verify_stop(uf, i, VSTEP_REKEY, T(app, "決めていません: もう一度入力してください",
-			    "not decided: key it again"));
+			go_on = verify_stop(uf, i, VSTEP_REKEY, _("not decided: key it again"));
 		}
 		break;
 	case VSTEP_THIRD:
@@ -1485,8 +1474,8 @@ verify_open(struct ui_form *uf)
 		return false;
 	}
 	if (store_get(uf->app->db, uf->sd, key, &r, &why) != 0) {
-		tui_status(uf->app, true, T(uf->app, "開けません: %s", "cannot open: %s"),
-		    why ? why : T(uf->app, "削除されています", "deleted"));
+		tui_status(uf->app, true, _("cannot open: %s"),
+		    why ? why : _("deleted"));
 		free(why);
 		return false;
 	}
@@ -1580,28 +1569,26 @@ verify_save(struct ui_form *uf)
 		memset(&uf->counts, 0, sizeof uf->counts);
 		if (!verify_step(uf, 1)) {
 			uf->leave = true;
-			tui_note(T(app, "照合が終わりました: %zu件", "verification done: %zu records"), v->done);
+			tui_note(_("verification done: %zu records"), v->done);
 		} else {
-			tui_status(app, false, changed ? T(app, "照合し訂正しました: %s", "verified and corrected: %s")
-			    : T(app, "照合しました: %s", "verified: %s"), shown);
+			tui_status(app, false, changed ? _("verified and corrected: %s")
+			    : _("verified: %s"), shown);
 		}
 		break;
 	case REKEY_OWN:
-		tui_status(app, true, "%s", T(app, "自分が入力したレコードは照合できません",
-		    "you cannot verify a record you keyed"));
+		tui_status(app, true, "%s", _("you cannot verify a record you keyed"));
 		break;
 	case REKEY_CHANGED:
-		tui_status(app, true, T(app, "%s は照合中に修正されました: もう一度照合してください",
-		    "%s was changed meanwhile: verify it again"), shown);
+		tui_status(app, true, _("%s was changed meanwhile: verify it again"), shown);
 		verify_open(uf);
 		break;
 	case DB_NOTFOUND:
-		tui_status(app, true, T(app, "%s はもう照合待ちではありません", "%s is no longer waiting"), shown);
+		tui_status(app, true, _("%s is no longer waiting"), shown);
 		if (!verify_step(uf, 1))
 			uf->leave = true;
 		break;
 	default:
-		tui_status(app, true, T(app, "照合を保存できません: %s", "verification not saved: %s"), why);
+		tui_status(app, true, _("verification not saved: %s"), why);
 		break;
 	}
 	free(shown);
@@ -1629,13 +1616,13 @@ handle_key(struct ui_form *uf, const struct tui_key *k)
 	if (uf->vf && a == ACT_LOOKUP && uf->sd->fields[cur_index(uf)].nchoices == 0 &&
 	    uf->sd->fields[cur_index(uf)].ref == NULL) {
 		/* It would open this screen's list, showing the values keyed first. */
-		tui_status(uf->app, true, "%s", T(uf->app, "照合中は使えません", "not while verifying"));
+		tui_status(uf->app, true, "%s", _("not while verifying"));
 		return;
 	}
 	if (uf->vf && (a == ACT_PGUP || a == ACT_PGDN)) {
 		if (confirm_discard(uf) && !verify_step(uf, a == ACT_PGUP ? -1 : 1))
-			tui_status(uf->app, false, "%s", a == ACT_PGUP ? T(uf->app, "最初のレコードです", "first record")
-			    : T(uf->app, "最後のレコードです", "last record"));
+			tui_status(uf->app, false, "%s", a == ACT_PGUP ? _("first record")
+			    : _("last record"));
 		return;
 	}
 	switch (a) {
@@ -1662,8 +1649,8 @@ handle_key(struct ui_form *uf, const struct tui_key *k)
 			uf->leave = true;
 		break;
 	case ACT_HELP:
-		tui_help(uf->app, key_context(uf), uf->sd->title[uf->app->lang]);
-		tui_keyline(uf->app, key_context(uf));
+		tui_help(uf->app, key_context(uf), uf->sd->title[i18n_lang()]);
+		tui_keyline(key_context(uf));
 		break;
 	case ACT_PGUP:
 	case ACT_PGDN:
@@ -1695,8 +1682,7 @@ handle_key(struct ui_form *uf, const struct tui_key *k)
 		redraw(uf);
 		break;
 	case ACT_LANG:
-		uf->app->lang = uf->app->lang == LANG_JA ? LANG_EN : LANG_JA;
-		uf->app->ctx.lang = uf->app->lang;
+		app_set_lang(uf->app, i18n_lang() == LANG_JA ? LANG_EN : LANG_JA);
 		redraw(uf);
 		break;
 	case ACT_DELETE:
@@ -1733,8 +1719,7 @@ restore_draft(struct ui_form *uf)
 		return -1;
 	}
 	uf->draft_key = xstrdup(key);
-	if (!tui_ask(app, T(app, "保存されなかった入力が残っています。元に戻しますか?",
-	    "There is unsaved input left from before. Bring it back?"))) {
+	if (!tui_ask(app, _("There is unsaved input left from before. Bring it back?"))) {
 		drop_draft(uf);
 		record_free(d);
 		return -1;
@@ -1769,8 +1754,8 @@ ui_form(struct app *app, const struct screen_def *sd, const char *key)
 		struct record *r = NULL;
 		char *why = NULL;
 		if (store_get(app->db, sd, key, &r, &why) != 0) {
-			tui_status(app, true, T(app, "開けません: %s", "cannot open: %s"),
-			    why ? why : T(app, "見つかりません", "not found"));
+			tui_status(app, true, _("cannot open: %s"),
+			    why ? why : _("not found"));
 			free(why);
 			goto out;
 		}
@@ -1827,7 +1812,7 @@ ui_verify(struct app *app, const struct screen_def *sd)
 	size_t nall = 0;
 	char *why = NULL;
 	if (rekey_queue(app->db, sd, &all, &nall, &why) != 0) {
-		tui_note(T(app, "照合待ちを読めません: %s", "cannot read what waits: %s"), why);
+		tui_note(_("cannot read what waits: %s"), why);
 		free(why);
 		return;
 	}
@@ -1847,10 +1832,10 @@ ui_verify(struct app *app, const struct screen_def *sd)
 	free(all);
 	if (v.nitems == 0) {
 		if (v.own > 0)
-			tui_note(T(app, "照合待ちはあなたが入力した %zu件だけです: 他の人が照合します",
-			    "the %zu records waiting are yours: someone else verifies them"), v.own);
+			tui_note(
+			    _("the %zu records waiting are yours: someone else verifies them"), v.own);
 		else
-			tui_note("%s", T(app, "照合待ちのレコードはありません", "nothing waits for verification"));
+			tui_note("%s", _("nothing waits for verification"));
 		free(v.items);
 		return;
 	}
@@ -1874,8 +1859,8 @@ ui_verify(struct app *app, const struct screen_def *sd)
 	if (!open && !uf.leave)
 		open = verify_step(&uf, 1);
 	if (!open && !uf.leave)
-		tui_note("%s", T(app, "照合待ちのレコードは今どれも開けません (編集中か削除済み)",
-		    "none of the records waiting can be opened now (being edited, or deleted)"));
+		tui_note("%s",
+		    _("none of the records waiting can be opened now (being edited, or deleted)"));
 	if (!open)
 		uf.leave = true;
 	while (!uf.leave) {

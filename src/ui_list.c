@@ -67,8 +67,8 @@ layout_columns(struct ui_list *ul)
 	if (sd->verify && rekey_any(ul->app->db, sd, &any, &why) != 0)
 		free(why);
 	if (any) {
-		enum lang lang = ul->app->lang;
-		ul->statew = text_width(T(ul->app, "照合", "check"));
+		enum lang lang = i18n_lang();
+		ul->statew = text_width(_("check"));
 		for (int st = REKEY_KEYED; st <= REKEY_CORRECTED; st++)
 			if (text_width(rekey_state_name((enum rekey_state)st, lang)) > ul->statew)
 				ul->statew = text_width(rekey_state_name((enum rekey_state)st, lang));
@@ -79,7 +79,7 @@ layout_columns(struct ui_list *ul)
 		int w = f->width;
 		if (f->ref || f->nchoices)
 			w += 13;
-		int lw = text_width(f->label[ul->app->lang]);
+		int lw = text_width(f->label[i18n_lang()]);
 		if (w < lw)
 			w = lw;
 		if (w > left)
@@ -119,7 +119,7 @@ draw_row(struct ui_list *ul, int row, const struct record *r, bool selected)
 		char *why = NULL;
 		if (rekey_state(ul->app->db, ul->sd, key, &st, &why) != 0)
 			free(why);          /* shown as no state; the record itself is there */
-		char *padded = text_pad(rekey_state_name(st, ul->app->lang), ul->statew);
+		char *padded = text_pad(rekey_state_name(st, i18n_lang()), ul->statew);
 		tui_put(row, col, ul->statew, padded);
 		free(padded);
 		free(key);
@@ -153,19 +153,18 @@ draw_list(struct ui_list *ul)
 	}
 	struct app *app = ul->app;
 	if (ul->n == 0)
-		tui_status(app, false, "%s", T(app, "該当なし", "nothing matches"));
+		tui_status(app, false, "%s", _("nothing matches"));
 	else
-		tui_status(app, false, T(app, "%zu/%zu%s 件", "%zu of %zu%s"), ul->sel + 1, ul->n,
+		tui_status(app, false, _("%zu of %zu%s"), ul->sel + 1, ul->n,
 		    ul->more ? "+" : "");
 }
 
 static void
 draw_search(struct ui_list *ul)
 {
-	struct app *app = ul->app;
 	move(1, 0);
 	clrtoeol();
-	const char *label = T(app, "検索: ", "Search: ");
+	const char *label = _("Search: ");
 	tui_put(1, 1, COLS - 2, label);
 	int col = 1 + text_width(label);
 	tui_put(1, col, COLS - col - 1, ul->query.s ? ul->query.s : "");
@@ -178,25 +177,25 @@ draw_all(struct ui_list *ul)
 	erase();
 	tui_forget_lines();
 	layout_columns(ul);
-	char *title = ul->title ? xstrdup(ul->title) : xasprintf("%s — %s", ul->sd->title[app->lang],
-	    ul->pick ? T(app, "選択", "pick") : T(app, "一覧", "browse"));
+	char *title = ul->title ? xstrdup(ul->title) : xasprintf("%s — %s", ul->sd->title[i18n_lang()],
+	    ul->pick ? _("pick") : _("browse"));
 	tui_title(app, title, "");
 	free(title);
 	draw_search(ul);
 	attrset(A_BOLD);
 	int col = 1;
 	if (ul->statew > 0) {
-		tui_put(2, col, ul->statew, T(app, "照合", "check"));
+		tui_put(2, col, ul->statew, _("check"));
 		col += ul->statew + 1;
 	}
 	for (size_t c = 0; c < ul->sd->nlist && col < COLS - 1; c++) {
 		const struct field_def *f = &ul->sd->fields[ul->sd->list[c]];
-		tui_put(2, col, ul->colw[c], f->label[app->lang]);
+		tui_put(2, col, ul->colw[c], f->label[i18n_lang()]);
 		col += ul->colw[c] + 1;
 	}
 	attrset(A_NORMAL);
 	draw_list(ul);
-	tui_keyline(app, KEYCTX_LIST);
+	tui_keyline(KEYCTX_LIST);
 }
 
 static void
@@ -269,7 +268,7 @@ query_backspace(struct ui_list *ul)
 static bool
 size_ok_or_wait(struct ui_list *ul)
 {
-	while (!tui_size_ok(ul->app)) {
+	while (!tui_size_ok()) {
 		struct tui_key k;
 		if (tui_getkey(&k) != 0)
 			return false;
@@ -282,7 +281,7 @@ bool
 ui_delete(struct app *app, const struct screen_def *sd, const char *key, uint32_t version)
 {
 	if (access_level(app->access, sd) < ACCESS_DELETE) {
-		tui_status(app, true, "%s", T(app, "削除する権限がありません", "your role may not delete here"));
+		tui_status(app, true, "%s", _("your role may not delete here"));
 		return false;
 	}
 	char *shown = store_key_display(key);
@@ -292,20 +291,20 @@ ui_delete(struct app *app, const struct screen_def *sd, const char *key, uint32_
 	int rc = store_find_referrer(app->db, app->schema, sd, key, &screen, &referrer, &why);
 	if (rc == 0) {
 		const struct screen_def *o = schema_screen(app->schema, screen);
-		tui_status(app, true, T(app, "%s は削除できません: %s %s が参照しています",
-		    "%s cannot be deleted: %s %s refers to it"), shown, o->title[app->lang], referrer);
+		tui_status(app, true,
+		    _("%s cannot be deleted: %s %s refers to it"), shown, o->title[i18n_lang()], referrer);
 	} else if (rc < 0) {
 		tui_status(app, true, "%s", why);
 	} else {
-		char *q = xasprintf(T(app, "%s を削除しますか?", "Delete %s?"), shown);
+		char *q = xasprintf(_("Delete %s?"), shown);
 		if (tui_ask(app, q)) {
 			rc = store_delete(app->db, sd, key, version, &why);
 			if (rc == 0) {
-				tui_status(app, false, T(app, "削除しました: %s", "deleted: %s"), shown);
+				tui_status(app, false, _("deleted: %s"), shown);
 				deleted = true;
 			} else if (rc == STORE_CONFLICT) {
-				tui_status(app, true, "%s", T(app, "他の人が更新したため削除しませんでした",
-				    "not deleted: someone else changed it meanwhile"));
+				tui_status(app, true, "%s",
+				    _("not deleted: someone else changed it meanwhile"));
 			} else {
 				tui_status(app, true, "%s", why ? why : "?");
 			}
@@ -365,7 +364,7 @@ list_loop(struct ui_list *ul_)
 	if (!size_ok_or_wait(&ul))
 		goto out;
 	for (;;) {
-		int col = 1 + text_width(T(app, "検索: ", "Search: ")) +
+		int col = 1 + text_width(_("Search: ")) +
 		    text_width(ul.query.s ? ul.query.s : "");
 		move(1, col < COLS ? col : COLS - 1);
 		refresh();
@@ -441,7 +440,7 @@ list_loop(struct ui_list *ul_)
 			draw_list(&ul);
 			break;
 		case ACT_HELP:
-			tui_help(app, KEYCTX_LIST, sd->title[app->lang]);
+			tui_help(app, KEYCTX_LIST, sd->title[i18n_lang()]);
 			draw_all(&ul);
 			break;
 		case ACT_REDRAW:
@@ -449,8 +448,7 @@ list_loop(struct ui_list *ul_)
 			draw_all(&ul);
 			break;
 		case ACT_LANG:
-			app->lang = app->lang == LANG_JA ? LANG_EN : LANG_JA;
-			app->ctx.lang = app->lang;
+			app_set_lang(app, i18n_lang() == LANG_JA ? LANG_EN : LANG_JA);
 			draw_all(&ul);
 			break;
 		case ACT_DELETE:
@@ -483,7 +481,7 @@ ui_pick_choice(struct app *app, const struct field_def *f, const char *current)
 	ITEM **items = xcalloc(n + 1, sizeof *items);
 	char **names = xcalloc(n, sizeof *names);
 	for (size_t i = 0; i < n; i++) {
-		names[i] = xasprintf("%s %s", f->choices[i].code, f->choices[i].label[app->lang]);
+		names[i] = xasprintf("%s %s", f->choices[i].code, f->choices[i].label[i18n_lang()]);
 		items[i] = new_item(names[i], "");
 	}
 	MENU *menu = new_menu(items);
@@ -493,7 +491,7 @@ ui_pick_choice(struct app *app, const struct field_def *f, const char *current)
 	WINDOW *sub = derwin(stdscr, LINES - 4, COLS - 4, 2, 2);
 	erase();
 	tui_forget_lines();
-	char *title = xasprintf("%s — %s", f->label[app->lang], T(app, "選択", "pick"));
+	char *title = xasprintf("%s — %s", f->label[i18n_lang()], _("pick"));
 	tui_title(app, title, "");
 	free(title);
 	set_menu_win(menu, stdscr);
@@ -502,7 +500,7 @@ ui_pick_choice(struct app *app, const struct field_def *f, const char *current)
 		if (strcmp(f->choices[i].code, current) == 0)
 			set_current_item(menu, items[i]);
 	post_menu(menu);
-	tui_keyline(app, KEYCTX_MENU);
+	tui_keyline(KEYCTX_MENU);
 	char *result = NULL;
 	for (;;) {
 		refresh();

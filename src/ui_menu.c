@@ -50,7 +50,7 @@ static void
 build_entries(struct ui_menu *um)
 {
 	const struct schema *s = um->app->schema;
-	enum lang lang = um->app->lang;
+	enum lang lang = i18n_lang();
 	size_t k = 0;
 	for (size_t g = 0; g < s->ngroups; g++) {
 		const struct menu_group *grp = &s->groups[g];
@@ -70,11 +70,11 @@ build_entries(struct ui_menu *um)
 			char *name;
 			if (it->mode == MENU_REPORT) {
 				const struct report_def *rd = report_find(um->app->schema, it->report);
-				name = xasprintf("  %c  %s", sc, rd ? rd->title[lang] : it->report);
+				name = xasprintf("  %c  %s", sc, rd ? report_title(rd, lang) : it->report);
 			} else {
-				const char *mode = it->mode == MENU_ENTRY ? T(um->app, "新規入力", "new entry")
-				    : it->mode == MENU_VERIFY ? T(um->app, "照合入力", "verify")
-				    : T(um->app, "一覧・修正", "list, edit");
+				const char *mode = it->mode == MENU_ENTRY ? _("new entry")
+				    : it->mode == MENU_VERIFY ? C_("menu", "verify")
+				    : _("list, edit");
 				name = xasprintf("  %c  %s — %s", sc, it->screen->title[lang], mode);
 			}
 			um->entries[um->n++] = (struct menu_entry){ it, sc, name };
@@ -162,7 +162,7 @@ draw_events(struct ui_menu *um)
 			if (parts.n == 3) {
 				ev = xgrow(ev, &cap, n + 1, sizeof *ev);
 				ev[n].date = xstrdup(parts.v[0]);
-				ev[n++].label = xstrdup(parts.v[1 + app->lang]);
+				ev[n++].label = xstrdup(parts.v[1 + i18n_lang()]);
 			}
 			strlist_free(&parts);
 		}
@@ -176,14 +176,14 @@ draw_events(struct ui_menu *um)
 	if (first == n)     /* nothing coming: the latest ones */
 		first = n > (size_t)rows ? n - (size_t)rows : 0;
 	attrset(A_BOLD);
-	tui_put(2, col, width, T(app, "予定と期限", "Dates and deadlines"));
+	tui_put(2, col, width, _("Dates and deadlines"));
 	attrset(A_NORMAL);
 	int row = 3;
 	for (size_t i = first; i < n && row + 1 < LINES - 2; i++) {
 		long d = days_to(app->today, ev[i].date);
-		char *when = d == 0 ? xstrdup(T(app, "今日", "today"))
-		    : d > 0 ? xasprintf(T(app, "あと%ld日", "in %ld days"), d)
-		            : xasprintf(T(app, "%ld日前", "%ld days ago"), -d);
+		char *when = d == 0 ? xstrdup(_("today"))
+		    : d > 0 ? xasprintf(_("in %ld days"), d)
+		            : xasprintf(_("%ld days ago"), -d);
 		char *line = xasprintf("%s  %s", ev[i].date, when);
 		if (d >= 0 && d <= 7)
 			attrset(A_BOLD);
@@ -194,7 +194,7 @@ draw_events(struct ui_menu *um)
 		free(when);
 	}
 	if (n == 0)
-		tui_put(3, col, width, T(app, "(conf/years/ に予定がありません)", "(no dates in conf/years/)"));
+		tui_put(3, col, width, _("(no dates in conf/years/)"));
 	for (size_t i = 0; i < n; i++) {
 		free(ev[i].date);
 		free(ev[i].label);
@@ -209,7 +209,7 @@ menu_build(struct ui_menu *um, int selected)
 	build_entries(um);
 	erase();
 	tui_forget_lines();
-	tui_title(app, app->schema->menu_title[app->lang], app->today);
+	tui_title(app, app->schema->menu_title[i18n_lang()], app->today);
 	um->items = xcalloc(um->n + 1, sizeof *um->items);
 	for (size_t i = 0; i < um->n; i++) {
 		um->items[i] = new_item(um->entries[i].name, "");
@@ -232,10 +232,9 @@ menu_build(struct ui_menu *um, int selected)
 			set_current_item(um->menu, um->items[i]);
 			break;
 		}
-	tui_keyline(app, KEYCTX_MENU);
+	tui_keyline(KEYCTX_MENU);
 	char *note = tui_take_note();
-	tui_status(app, false, "%s", note ? note : T(app, "番号を押すか、上下で選んで Enter",
-	    "press a number, or Up/Down and Enter"));
+	tui_status(app, false, "%s", note ? note : _("press a number, or Up/Down and Enter"));
 	free(note);
 }
 
@@ -257,7 +256,7 @@ open_report(struct app *app, const char *name)
 		free(why);
 		return;
 	}
-	ui_table(app, &t, rd->title[app->lang]);
+	ui_table(app, &t, report_title(rd, i18n_lang()));
 	table_free(&t);
 }
 
@@ -299,7 +298,7 @@ rebuild(struct ui_menu *um)
 {
 	int sel = current(um);
 	menu_teardown(um);
-	while (!tui_size_ok(um->app)) {
+	while (!tui_size_ok()) {
 		struct tui_key k;
 		if (tui_getkey(&k) != 0)
 			return false;
@@ -357,7 +356,7 @@ out_draft:
 			open_entry(&um, (size_t)current(&um));
 			break;
 		case ACT_HELP:
-			tui_help(app, KEYCTX_MENU, app->schema->menu_title[app->lang]);
+			tui_help(app, KEYCTX_MENU, app->schema->menu_title[i18n_lang()]);
 			rebuild(&um);
 			break;
 		case ACT_REDRAW:
@@ -365,8 +364,7 @@ out_draft:
 			rebuild(&um);
 			break;
 		case ACT_LANG:
-			app->lang = app->lang == LANG_JA ? LANG_EN : LANG_JA;
-			app->ctx.lang = app->lang;
+			app_set_lang(app, i18n_lang() == LANG_JA ? LANG_EN : LANG_JA);
 			rebuild(&um);
 			break;
 		default:

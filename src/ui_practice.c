@@ -93,32 +93,29 @@ count_usable(const struct sample_set *set, size_t upto, size_t *usable)
 
 /* "見本 2: REASON" for left-out sample SMP (malloc'd). */
 static char *
-left_out(const struct app *app, const struct sample *smp)
+left_out(const struct sample *smp)
 {
-	return xasprintf(T(app, "見本 %s: %s", "sample %s: %s"), smp->name, smp->unusable);
+	return xasprintf(_("sample %s: %s"), smp->name, smp->unusable);
 }
 
 /* The panel's first line: which sample, or why there is none. */
 static char *
 panel_head(struct ui_practice *up)
 {
-	struct app *app = up->app;
 	const struct sample_set *set = up->open_set;
 	size_t usable;
 	size_t pos = count_usable(set, up->next[set_index(up, set)], &usable);
 	char *head;
 	if (shown(up))
-		head = xasprintf(T(app, "見本 %zu/%zu: この用紙のとおり入力してください",
-		    "Sample %zu of %zu: key this form as it is written"), pos + 1, usable);
+		head = xasprintf(
+		    _("Sample %zu of %zu: key this form as it is written"), pos + 1, usable);
 	else if (usable > 0)
-		head = xasprintf(T(app, "この画面の見本 %zu件はすべて入力しました",
-		    "All %zu samples of this screen have been keyed"), usable);
+		head = xasprintf(_("All %zu samples of this screen have been keyed"), usable);
 	else
-		head = xstrdup(T(app, "この画面の見本はこのデータベースでは使えません:",
-		    "No sample of this screen can be keyed on this database:"));
+		head = xstrdup(_("No sample of this screen can be keyed on this database:"));
 	if (usable == set->n || usable == 0)
 		return head;
-	char *more = xasprintf(T(app, "%s (使えない見本 %zu件)", "%s (%zu left out)"), head,
+	char *more = xasprintf(_("%s (%zu left out)"), head,
 	    set->n - usable);
 	free(head);
 	return more;
@@ -155,7 +152,7 @@ draw_panel(struct ui_practice *up)
 		for (size_t i = 0; i < set->n && row < up->bottom; i++) {
 			if (set->samples[i].unusable == NULL)
 				continue;
-			char *line = left_out(app, &set->samples[i]);
+			char *line = left_out(&set->samples[i]);
 			tui_put(row++, 3, COLS - 4, line);
 			free(line);
 		}
@@ -165,7 +162,7 @@ draw_panel(struct ui_practice *up)
 		int colw = (COLS - 2) / ncols;
 		int labelw = 0;
 		for (size_t k = 0; k < smp->nvalues; k++) {
-			int w = text_width(sd->fields[smp->values[k].field].label[app->lang]);
+			int w = text_width(sd->fields[smp->values[k].field].label[i18n_lang()]);
 			if (w > labelw)
 				labelw = w;
 		}
@@ -177,7 +174,7 @@ draw_panel(struct ui_practice *up)
 			int row = up->top + 1 + (int)(k % (size_t)rows);
 			int col = 1 + (int)(k / (size_t)rows) * colw;
 			attrset(tui_attr_dim());
-			tui_put(row, col + 2, labelw, f->label[app->lang]);
+			tui_put(row, col + 2, labelw, f->label[i18n_lang()]);
 			attrset(A_NORMAL);
 			int vcol = col + 2 + labelw + 2, vw = col + colw - vcol - 1;
 			tui_put(row, vcol, vw, sv->value);
@@ -236,9 +233,8 @@ hook_drawn(void *arg, const struct screen_def *sd, int top, int bottom)
 		const struct sample_set *set = up->open_set;
 		for (size_t i = 0; i < set->n; i++)
 			if (set->samples[i].unusable) {
-				char *line = left_out(up->app, &set->samples[i]);
-				tui_status(up->app, true, T(up->app, "使えない見本があります: %s",
-				    "samples left out: %s"), line);
+				char *line = left_out(&set->samples[i]);
+				tui_status(up->app, true, _("samples left out: %s"), line);
 				free(line);
 				break;
 			}
@@ -276,12 +272,12 @@ hook_saved(void *arg, const struct screen_def *sd, const struct record *typed,
 
 /* "12秒", "1分05秒" (malloc'd). */
 static char *
-duration(const struct app *app, double seconds)
+duration(double seconds)
 {
 	long s = (long)(seconds + 0.5);
 	if (s < 60)
-		return xasprintf(T(app, "%ld秒", "%ld s"), s);
-	return xasprintf(T(app, "%ld分%02ld秒", "%ld min %02ld s"), s / 60, s % 60);
+		return xasprintf(_("%ld s"), s);
+	return xasprintf(_("%ld min %02ld s"), s / 60, s % 60);
 }
 
 /* LABEL padded to the score's label column, then VALUE. */
@@ -294,51 +290,50 @@ add_line(struct strlist *out, const char *label, const char *value)
 }
 
 /*
- * The score of round R as lines, in the app's language; at most MAXMISS
+ * The score of round R as lines, in the UI language; at most MAXMISS
  * of the wrong fields (all of them when negative).
  */
 static void
-score_lines(const struct ui_practice *up, const struct round *r, long maxmiss,
+score_lines(const struct round *r, long maxmiss,
     struct strlist *out)
 {
-	const struct app *app = up->app;
 	const struct practice_score *ps = &r->score;
 	char num[64];
 	snprintf(num, sizeof num, "%ld", ps->records);
-	add_line(out, T(app, "入力した件数", "records keyed"), num);
+	add_line(out, _("records keyed"), num);
 	snprintf(num, sizeof num, "%ld", ps->fields);
-	add_line(out, T(app, "比べた項目", "fields compared"), num);
+	add_line(out, _("fields compared"), num);
 	snprintf(num, sizeof num, "%ld", ps->wrong);
-	add_line(out, T(app, "誤り", "fields wrong"), num);
+	add_line(out, _("fields wrong"), num);
 	double acc = practice_accuracy(ps);
 	if (acc < 0)
 		snprintf(num, sizeof num, "-");
 	else
 		snprintf(num, sizeof num, "%.1f%%", acc);
-	add_line(out, T(app, "正確さ", "accuracy"), num);
+	add_line(out, _("accuracy"), num);
 	snprintf(num, sizeof num, "%ld", ps->keystrokes);
-	add_line(out, T(app, "打鍵数", "keystrokes"), num);
-	char *t = duration(app, practice_seconds(ps));
-	add_line(out, T(app, "かかった時間", "time taken"), t);
+	add_line(out, _("keystrokes"), num);
+	char *t = duration(practice_seconds(ps));
+	add_line(out, _("time taken"), t);
 	free(t);
 	double cpm = practice_cpm(ps);
 	if (cpm < 0)
 		snprintf(num, sizeof num, "-");
 	else
 		snprintf(num, sizeof num, "%.0f", cpm);
-	add_line(out, T(app, "1分あたりの文字数", "characters per minute"), num);
+	add_line(out, _("characters per minute"), num);
 	if (ps->nmisses == 0)
 		return;
-	strlist_add(out, xstrdup(T(app, "誤りのあった項目:", "fields keyed wrong:")));
+	strlist_add(out, xstrdup(_("fields keyed wrong:")));
 	for (size_t i = 0; i < ps->nmisses && (maxmiss < 0 || (long)i < maxmiss); i++) {
 		const struct practice_miss *m = &ps->misses[i];
 		const struct field_def *f = &r->set->sd->fields[m->field];
-		strlist_add(out, xasprintf(T(app, "  見本 %s %s: 正しくは「%s」、入力は「%s」",
-		    "  sample %s, %s: expected \"%s\", typed \"%s\""), m->sample, f->label[app->lang],
+		strlist_add(out, xasprintf(
+		    _("  sample %s, %s: expected \"%s\", typed \"%s\""), m->sample, f->label[i18n_lang()],
 		    m->expected, m->typed));
 	}
 	if (maxmiss >= 0 && ps->nmisses > (size_t)maxmiss)
-		strlist_add(out, xasprintf(T(app, "  ほか %zu件", "  and %zu more"),
+		strlist_add(out, xasprintf(_("  and %zu more"),
 		    ps->nmisses - (size_t)maxmiss));
 }
 
@@ -350,18 +345,18 @@ show_score(struct ui_practice *up, const struct round *r)
 	for (;;) {
 		erase();
 		tui_forget_lines();
-		char *title = xasprintf("%s — %s", T(app, "練習の結果", "Practice score"),
-		    r->set->sd->title[app->lang]);
+		char *title = xasprintf("%s — %s", _("Practice score"),
+		    r->set->sd->title[i18n_lang()]);
 		tui_title(app, title, "");
 		free(title);
 		/* Rows 2..LINES-3: seven figures, a heading, then what fits. */
 		long room = LINES - 2 - 2 - 8 - 1;
 		struct strlist lines = { 0 };
-		score_lines(up, r, room > 0 ? room : 0, &lines);
+		score_lines(r, room > 0 ? room : 0, &lines);
 		for (size_t i = 0; i < lines.n && 2 + (int)i < LINES - 2; i++)
 			tui_put(2 + (int)i, 2, COLS - 3, lines.v[i]);
 		strlist_free(&lines);
-		tui_status(app, false, "%s", T(app, "何かキーを押すと戻ります", "press any key to go back"));
+		tui_status(app, false, "%s", _("press any key to go back"));
 		refresh();
 		struct tui_key k;
 		if (tui_getkey(&k) != 0 || !(k.type == KEY_CODE_YES && k.ch == KEY_RESIZE))
@@ -414,13 +409,12 @@ ui_practice_new(struct app *app, const struct samples *ss)
 void
 ui_practice_report(const struct ui_practice *up, FILE *f)
 {
-	const struct app *app = up->app;
 	for (size_t i = 0; i < up->nrounds; i++) {
 		const struct round *r = &up->rounds[i];
-		fprintf(f, "%s%s: %s (%s)\n", i ? "\n" : "", T(app, "練習の結果", "Practice score"),
-		    r->set->sd->title[app->lang], r->set->sd->name);
+		fprintf(f, "%s%s: %s (%s)\n", i ? "\n" : "", _("Practice score"),
+		    r->set->sd->title[i18n_lang()], r->set->sd->name);
 		struct strlist lines = { 0 };
-		score_lines(up, r, -1, &lines);
+		score_lines(r, -1, &lines);
 		for (size_t k = 0; k < lines.n; k++)
 			fprintf(f, "  %s\n", lines.v[k]);
 		strlist_free(&lines);
@@ -435,9 +429,9 @@ ui_practice_report(const struct ui_practice *up, FILE *f)
 			if (gap)
 				fputc('\n', f);
 			gap = false;
-			char *line = left_out(app, &set->samples[i]);
-			fprintf(f, "%s: %s (%s): %s\n", T(app, "使えなかった見本", "Sample left out"),
-			    set->sd->title[app->lang], set->sd->name, line);
+			char *line = left_out(&set->samples[i]);
+			fprintf(f, "%s: %s (%s): %s\n", _("Sample left out"),
+			    set->sd->title[i18n_lang()], set->sd->name, line);
 			free(line);
 		}
 	}

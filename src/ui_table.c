@@ -124,18 +124,17 @@ draw_rows(struct ui_table *ut)
 		draw_line(ut, 4 + i, k < ut->nrows ? (long)ut->rows[k] : -2, k == ut->sel);
 	}
 	struct app *app = ut->app;
-	tui_status(app, false, T(app, "%zu/%zu 行  左右で列を送る  文字を打つと絞り込み",
-	    "%zu/%zu rows  Left/Right: columns  type to filter"), ut->nrows ? ut->sel + 1 : 0,
+	tui_status(app, false,
+	    _("%zu/%zu rows  Left/Right: columns  type to filter"), ut->nrows ? ut->sel + 1 : 0,
 	    ut->nrows);
 }
 
 static void
 draw_filter(struct ui_table *ut)
 {
-	struct app *app = ut->app;
 	move(2, 0);
 	clrtoeol();
-	const char *label = T(app, "絞り込み: ", "Filter: ");
+	const char *label = _("Filter: ");
 	tui_put(2, 1, COLS - 2, label);
 	tui_put(2, 1 + text_width(label), COLS - 2 - text_width(label),
 	    ut->filter.s ? ut->filter.s : "");
@@ -151,7 +150,7 @@ draw_all(struct ui_table *ut)
 		tui_put(1, 1, COLS - 2, ut->t->summary);
 	draw_filter(ut);
 	draw_rows(ut);
-	tui_keyline(ut->app, KEYCTX_LIST);
+	tui_keyline(KEYCTX_LIST);
 }
 
 void
@@ -161,7 +160,7 @@ ui_table(struct app *app, const struct table *t, const char *title)
 	measure(&ut);
 	apply_filter(&ut);
 	for (;;) {
-		while (!tui_size_ok(app)) {
+		while (!tui_size_ok()) {
 			struct tui_key k;
 			if (tui_getkey(&k) != 0)
 				goto out;
@@ -169,7 +168,7 @@ ui_table(struct app *app, const struct table *t, const char *title)
 		draw_all(&ut);
 		bool redraw = false;
 		while (!redraw) {
-			int col = 1 + text_width(T(app, "絞り込み: ", "Filter: ")) +
+			int col = 1 + text_width(_("Filter: ")) +
 			    text_width(ut.filter.s ? ut.filter.s : "");
 			move(2, col < COLS ? col : COLS - 1);
 			refresh();

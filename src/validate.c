@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "derive.h"
+#include "i18n.h"
 #include "ini.h"
 #include "rule.h"
 #include "store.h"
@@ -135,12 +136,18 @@ read_field(struct lookup_env *env, const char *screen, const char *key, const ch
 }
 
 char *
-validate_lookup(void *arg, const char *screen, const char *key)
+validate_lookup(void *arg, const char *screen, const char *key, enum lang lang)
 {
 	struct lookup_env *env = arg;
 	const struct screen_def *sd = env ? schema_screen(env->schema, screen) : NULL;
 	if (sd == NULL)
 		return NULL;
+	if (lang == LANG_EN && sd->label_en >= 0) {
+		char *en = record_field(env, screen, key, sd->fields[sd->label_en].id);
+		if (en == NULL || en[0] != '\0')
+			return en;      /* no record, or its English name */
+		free(en);
+	}
 	return record_field(env, screen, key, sd->fields[sd->label].id);
 }
 
@@ -232,8 +239,7 @@ check_order(const struct field_def *f, const struct ftype_ctx *ctx, const char *
 	if (!f->order_forward || *was == '\0' || *now == '\0' || strcmp(was, now) == 0 ||
 	    in_except(f, now) || choice_index(f, now) > choice_index(f, was))
 		return 0;
-	bool ja = ctx->lang == LANG_JA;
-	*cause = xasprintf(ja ? "%s: 「%s」から「%s」へは戻せません" : "%s: cannot go back from '%s' to '%s'",
+	*cause = xasprintf(L_(ctx->lang, "%s: cannot go back from '%s' to '%s'"),
 	    f->label[ctx->lang], choice_label(f, was, ctx->lang), choice_label(f, now, ctx->lang));
 	return -1;
 }
@@ -377,8 +383,8 @@ validate_record(const struct screen_def *sd, const struct ftype_ctx *ctx,
 			/* The program's own (a change log): kept whole, wider than it shows. */
 			const char *v = record_get(in, f->id);
 			if (!text_valid_utf8(v, strlen(v)) || text_has_control(v)) {
-				*cause = xasprintf("%s: %s", f->label[ctx->lang], ctx->lang == LANG_JA ?
-				    "制御文字か不正な文字があります" : "holds control characters or invalid UTF-8");
+				*cause = xasprintf("%s: %s", f->label[ctx->lang],
+				    L_(ctx->lang, "holds control characters or invalid UTF-8"));
 				*bad_field = (int)i;
 				record_free(r);
 				return -1;

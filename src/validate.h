@@ -35,10 +35,12 @@ void validate_cache_end(struct lookup_env *env);
 void validate_ctx_init(struct ftype_ctx *ctx, struct lookup_env *env, enum lang lang);
 
 /*
- * The label of record KEY of screen SCREEN (its `label` field), or NULL
- * when there is no such record.  Matches ftype_ctx.lookup.
+ * The label of record KEY of screen SCREEN in LANG, or NULL when there is
+ * no such record: its `label` field, or in English its `label_en` field
+ * when the screen declares one and the record fills it.  Matches
+ * ftype_ctx.lookup.
  */
-char *validate_lookup(void *env, const char *screen, const char *key);
+char *validate_lookup(void *env, const char *screen, const char *key, enum lang lang);
 
 /*
  * Parse one field's input as the form does on leaving it: the type's

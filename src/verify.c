@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 
 #include "db.h"
+#include "i18n.h"
 #include "record.h"
 #include "store.h"
 #include "text.h"
@@ -59,8 +60,6 @@ struct verify {
 	char **keys;            /* record keys, in table (memcmp) order */
 	size_t nkeys, keys_cap;
 };
-
-#define L(v, ja, en) ((v)->lang == LANG_EN ? (en) : (ja))
 
 static void __attribute__((format(printf, 4, 5)))
 problem(struct verify *v, const char *table, const char *key, const char *fmt, ...)
@@ -137,7 +136,7 @@ idx_cb(void *arg, const void *key, size_t klen, const void *val, size_t vlen)
 	const char *nul = klen > 1 ? memchr(k + 1, '\0', klen - 1) : NULL;
 	if (nul == NULL || (size_t)(nul - k) + 1 >= klen) {
 		char *raw = xstrndup(k, klen > 80 ? 80 : klen), *shown = text_printable(raw);
-		problem(v, v->idx_table, NULL, L(v, "形式が違うエントリ: %s", "malformed entry: %s"),
+		problem(v, v->idx_table, NULL, L_(v->lang, "malformed entry: %s"),
 		    shown);
 		free(shown);
 		free(raw);
@@ -147,7 +146,7 @@ idx_cb(void *arg, const void *key, size_t klen, const void *val, size_t vlen)
 	char *value = xstrndup(k + 1, (size_t)(nul - k - 1));
 	char *rkey = xstrndup(nul + 1, klen - (size_t)(nul - k) - 1);
 	if (field >= v->sd->nfields || !is_search_field(v->sd, field)) {
-		problem(v, v->idx_table, rkey, L(v, "検索項目でない項目 (%zu 番) のエントリ",
+		problem(v, v->idx_table, rkey, L_(v->lang,
 		    "entry for field number %zu, which is not a search field"), field + 1);
 		free(value);
 		free(rkey);
@@ -169,20 +168,20 @@ rec_cb(void *arg, const void *key, size_t klen, const void *val, size_t vlen)
 	struct record *r;
 	char *why = NULL;
 	if (record_decode(val, vlen, &r, &why) != 0) {
-		problem(v, v->rec_table, k, L(v, "復号できません: %s", "does not decode: %s"), why);
+		problem(v, v->rec_table, k, L_(v->lang, "does not decode: %s"), why);
 		free(why);
 		return 0;
 	}
 	char *want = store_key(sd, r);
 	if (strcmp(want, k) != 0) {
 		char *shown = store_key_display(want);
-		problem(v, v->rec_table, k, L(v, "キーの項目からは %s になります", "its key fields give %s"),
+		problem(v, v->rec_table, k, L_(v->lang, "its key fields give %s"),
 		    shown);
 		free(shown);
 	}
 	free(want);
 	if (r->version == 0)
-		problem(v, v->rec_table, k, "%s", L(v, "版が 0 です", "version 0"));
+		problem(v, v->rec_table, k, "%s", L_(v->lang, "version 0"));
 	for (size_t i = 0; i < sd->nsearch; i++) {
 		const char *value = record_get(r, sd->fields[sd->search[i]].id);
 		if (*value)
@@ -234,17 +233,17 @@ match_index(struct verify *v)
 				break;
 			}
 		if (!found)
-			problem(v, v->idx_table, want->key, L(v, "%s の索引エントリがありません",
+			problem(v, v->idx_table, want->key, L_(v->lang,
 			    "no index entry for %s"), v->sd->fields[want->field].id);
 	}
 	for (size_t x = 0; x < a->n; x++) {
 		if (a->v[x].matched)
 			continue;
 		if (!record_exists(v, a->v[x].key))
-			problem(v, v->idx_table, a->v[x].key, L(v, "%s のエントリが存在しないレコードを指しています",
+			problem(v, v->idx_table, a->v[x].key, L_(v->lang,
 			    "%s entry points at no record"), v->sd->fields[a->v[x].field].id);
 		else
-			problem(v, v->idx_table, a->v[x].key, L(v, "%s のエントリが古い値 '%s' のままです",
+			problem(v, v->idx_table, a->v[x].key, L_(v->lang,
 			    "%s entry holds a value the record no longer has: '%s'"),
 			    v->sd->fields[a->v[x].field].id, a->v[x].value);
 	}
@@ -266,8 +265,7 @@ other_cb(void *arg, const void *key, size_t klen, const void *val, size_t vlen)
 	struct record *r;
 	char *why = NULL;
 	if (record_decode(val, vlen, &r, &why) != 0) {
-		problem(v, v->table, NULL, L(v, "%ld 件目が復号できません: %s",
-		    "entry %ld does not decode: %s"), n, why);
+		problem(v, v->table, NULL, L_(v->lang, "entry %ld does not decode: %s"), n, why);
 		free(why);
 		return 0;
 	}
@@ -322,7 +320,7 @@ verify_database(const struct schema *schema, const char *dir, enum lang lang, FI
 	struct db *db = NULL;
 	char *why = NULL;
 	if (stat(data, &st) != 0) {
-		fprintf(err, "%s: %s (%s)\n", dir, L(&v, "データベースがありません", "no database here"),
+		fprintf(err, "%s: %s (%s)\n", dir, L_(((&v))->lang, "no database here"),
 		    strerror(errno));
 		goto out;
 	}
@@ -336,14 +334,14 @@ verify_database(const struct schema *schema, const char *dir, enum lang lang, FI
 		v.problems++;
 	}
 	if (v.problems > MAX_SHOWN)
-		fprintf(err, L(&v, "%s: ほかに %ld 件の問題\n", "%s: %ld more problems\n"), dir,
+		fprintf(err, L_(((&v))->lang, "%s: %ld more problems\n"), dir,
 		    v.problems - MAX_SHOWN);
-	fprintf(out, L(&v, "%s: 画面 %zu, レコード %ld 件, 索引 %ld 件, 監査記録 %ld 件: %s\n",
+	fprintf(out, L_(((&v))->lang,
 	    "%s: %zu screens, %ld records, %ld index entries, %ld audit entries: %s\n"), dir,
 	    schema->nscreens, v.records, v.index_entries, v.audit_entries,
-	    v.problems ? L(&v, "問題があります", "PROBLEMS FOUND") : L(&v, "問題なし", "no problems"));
+	    v.problems ? L_(((&v))->lang, "PROBLEMS FOUND") : L_(((&v))->lang, "no problems"));
 	if (v.problems)
-		fprintf(out, L(&v, "%s: 問題 %ld 件\n", "%s: %ld problems\n"), dir, v.problems);
+		fprintf(out, L_(((&v))->lang, "%s: %ld problems\n"), dir, v.problems);
 	rc = v.problems ? 1 : 0;
 out:
 	free(why);

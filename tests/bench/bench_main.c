@@ -298,8 +298,9 @@ write_results(const char *path, const struct gen *g, const struct dialog_figures
 	fprintf(f, "- lgotp: commit %s%s; peers: dialog %s, sqlite3 %s\n", head ? head : "?",
 	    dirty && *dirty ? " with uncommitted changes" : "", d->available && d->version ?
 	    d->version : "(not installed)", sqv ? sqv : "(not installed)");
-	fprintf(f, "- Terminal: a pseudo-terminal of %dx%d, TERM=xterm-256color, LANG=C.UTF-8, read "
-	    "through libvterm (tests/e2e/vt.h); bytes are what the program wrote to it, exactly.\n",
+	fprintf(f, "- Terminal: a pseudo-terminal of %dx%d, TERM=xterm-256color, LANG=ja_JP.UTF-8 "
+	    "for lgotp and C.UTF-8 for dialog, read through libvterm (tests/e2e/vt.h); bytes are "
+	    "what the program wrote to it, exactly.\n",
 	    BENCH_COLS, BENCH_ROWS);
 	fprintf(f, "- Generated (in a temporary directory, removed afterwards): %zu bodies "
 	    "(every code of prefectures 01-47 with a valid JIS X 0402 check digit — there are no "

@@ -42,8 +42,31 @@ slurp_fd(int fd)
 	return sb_detach(&sb);
 }
 
+/* In a child before exec: "NAME=VALUE" sets, a bare "NAME" removes. */
+static void
+env_apply(const char *const *env)
+{
+	for (size_t i = 0; env != NULL && env[i] != NULL; i++) {
+		const char *eq = strchr(env[i], '=');
+		if (eq == NULL) {
+			unsetenv(env[i]);
+			continue;
+		}
+		char *name = xstrndup(env[i], (size_t)(eq - env[i]));
+		setenv(name, eq + 1, 1);
+		free(name);
+	}
+}
+
 int
 e2e_run(const char *db, const char *const *args, char **out, char **err)
+{
+	return e2e_run_env(db, args, NULL, out, err);
+}
+
+int
+e2e_run_env(const char *db, const char *const *args, const char *const *env, char **out,
+    char **err)
 {
 	char outpath[] = "/tmp/lgotp-e2e-out-XXXXXX", errpath[] = "/tmp/lgotp-e2e-err-XXXXXX";
 	int ofd = mkstemp(outpath), efd = mkstemp(errpath);
@@ -61,7 +84,9 @@ e2e_run(const char *db, const char *const *args, char **out, char **err)
 		dup2(devnull, 0);
 		dup2(ofd, 1);
 		dup2(efd, 2);
-		setenv("LC_ALL", "C.UTF-8", 1);
+		static const char *const ja[] = { E2E_ENV_JA, NULL };
+		env_apply(ja);
+		env_apply(env);
 		execv(argv[0], (char *const *)argv);
 		_exit(127);
 	}
@@ -115,6 +140,13 @@ e2e_seed_bodies(const char *db)
 struct vt *
 e2e_tui(const char *db, int rows, int cols, const char *const *extra)
 {
+	return e2e_tui_env(db, rows, cols, extra, NULL);
+}
+
+struct vt *
+e2e_tui_env(const char *db, int rows, int cols, const char *const *extra,
+    const char *const *env)
+{
 	const char *argv[32];
 	int n = 0;
 	argv[n++] = vt_lgotp_bin();
@@ -123,8 +155,15 @@ e2e_tui(const char *db, int rows, int cols, const char *const *extra)
 	for (size_t i = 0; extra && extra[i] && n < 31; i++)
 		argv[n++] = extra[i];
 	argv[n] = NULL;
+	const char *envp[32] = { E2E_ENV_JA };
+	size_t ne = 0;
+	while (envp[ne] != NULL)
+		ne++;
+	for (size_t i = 0; env && env[i] && ne < 31; i++)
+		envp[ne++] = env[i];
+	envp[ne] = NULL;
 	struct vt_opts o = { .rows = rows, .cols = cols, .argv = (char *const *)argv,
-		.capture_stderr = true };
+		.envp_extra = (char *const *)envp, .capture_stderr = true };
 	return vt_spawn_opts(&o);
 }
 

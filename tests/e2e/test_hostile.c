@@ -108,7 +108,7 @@ test_terminals(void **state)
 	assert_non_null(strstr(vt_stderr(vt), "no-such-terminal-xyz"));
 	vt_free(vt);
 	/* vt100 works (no colour). */
-	char *env_vt100[] = { "TERM=vt100", NULL };
+	char *env_vt100[] = { "TERM=vt100", E2E_ENV_JA, NULL };
 	o.envp_extra = env_vt100;
 	vt = vt_spawn_opts(&o);
 	assert_int_equal(vt_wait_text(vt, "業務デスク", -1), 0);

@@ -84,7 +84,7 @@ start(struct fixture *fx, int rows, int cols, const char *const *extra)
 	for (size_t i = 0; extra && extra[i] && n < 15; i++)
 		argv[n++] = extra[i];
 	argv[n] = NULL;
-	char *env[] = { fx->tmp_env, NULL };
+	char *env[] = { fx->tmp_env, E2E_ENV_JA, NULL };
 	struct vt_opts o = { .rows = rows, .cols = cols, .argv = (char *const *)argv,
 		.envp_extra = env, .capture_stderr = true, .keep_transcript = true };
 	struct vt *vt = vt_spawn_opts(&o);
@@ -435,7 +435,7 @@ test_no_database_yet(void **state)
 	char *none = xasprintf("%s/none", fx->tmp);
 	const char *argv[] = { vt_lgotp_bin(), "--db", none, "--practice", "--screen", "survey1",
 		NULL };
-	char *env[] = { fx->tmp_env, NULL };
+	char *env[] = { fx->tmp_env, E2E_ENV_JA, NULL };
 	struct vt_opts o = { .rows = 24, .cols = 80, .argv = (char *const *)argv,
 		.envp_extra = env, .capture_stderr = true, .keep_transcript = true };
 	struct vt *vt = fx->vt = vt_spawn_opts(&o);

@@ -41,6 +41,7 @@ int fuzz_csv_one(const uint8_t *data, size_t size);
 int fuzz_record_one(const uint8_t *data, size_t size);
 int fuzz_ftype_one(const uint8_t *data, size_t size);
 int fuzz_rule_one(const uint8_t *data, size_t size);
+int fuzz_catalog_one(const uint8_t *data, size_t size);
 
 /*
  * A broken promise: say which, then abort, which libFuzzer reports as a

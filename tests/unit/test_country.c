@@ -76,7 +76,7 @@ test_system_names(void **state)
 		{ "TZ", "タンザニア", "Tanzania" },
 		{ "US", "米国", "United States" },
 		{ "GB", "英国", "United Kingdom" },
-		{ "TR", "トルコ", "Türkiye" },           /* not in the catalogue: built in */
+		{ "TR", "Türkiye", "Türkiye" },         /* not in the catalogue: conf/countries.ini names it */
 		{ "FR", "フランス", "France" },
 		{ "SG", "シンガポール", "Singapore" },
 	};

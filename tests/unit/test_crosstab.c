@@ -99,7 +99,7 @@ setup(void **state)
 		fprintf(stderr, "%s\n", errs.v[i]);
 	strlist_free(&errs);
 	assert_non_null(fx->app.schema);
-	fx->app.lang = LANG_EN;
+	app_set_lang(&fx->app, LANG_EN);
 	fx->app.today = xstrdup("2025-10-10");
 	fx->app.env = (struct lookup_env){ fx->app.db, fx->app.schema, fx->app.today };
 	validate_ctx_init(&fx->app.ctx, &fx->app.env, LANG_EN);
@@ -277,7 +277,7 @@ test_trainees_counted_in_their_fiscal_year(void **state)
 	table_free(&t);
 
 	/* In Japanese: both calendars in the titles, names and totals in Japanese. */
-	fx->app.lang = LANG_JA;
+	app_set_lang(&fx->app, LANG_JA);
 	build(fx, "by-country", 0, &t);
 	assert_string_equal(t.head[0], "国・地域");
 	assert_string_equal(t.head[1], "2019(R1)");
@@ -289,7 +289,7 @@ test_trainees_counted_in_their_fiscal_year(void **state)
 	assert_non_null(strstr(t.summary, "令和7年度"));
 	assert_non_null(strstr(t.summary, "計 6人"));
 	table_free(&t);
-	fx->app.lang = LANG_EN;
+	app_set_lang(&fx->app, LANG_EN);
 }
 
 /* Applicants not (yet) matched with a host, and withdrawals, are not acceptances. */
@@ -399,13 +399,13 @@ test_by_field_labels(void **state)
 	assert_totals_consistent(&t);
 	table_free(&t);
 
-	fx->app.lang = LANG_JA;
+	app_set_lang(&fx->app, LANG_JA);
 	build(fx, "by-field", 0, &t);
 	assert_string_equal(table_cell(&t, 0, 0), "admin 一般行政");
 	assert_string_equal(table_cell(&t, 3, 0), "all 全分野");
 	assert_string_equal(table_cell(&t, 4, 0), "(未設定)");
 	table_free(&t);
-	fx->app.lang = LANG_EN;
+	app_set_lang(&fx->app, LANG_EN);
 }
 
 /* --fy: only that year's column, and ranges holding it. */

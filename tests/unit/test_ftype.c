@@ -70,8 +70,9 @@ static struct {
 static int lookups;
 
 static char *
-fake_lookup(void *arg, const char *screen, const char *key)
+fake_lookup(void *arg, const char *screen, const char *key, enum lang lang)
 {
+	(void)lang;
 	static const struct { const char *screen, *key, *label; } rows[] = {
 		{ "body", "011002", "札幌市" },
 		{ "body", "130001", "東京都" },

@@ -9,6 +9,7 @@
  */
 /* The targets first: cmocka defines a fail() macro that util.h's fail() would meet. */
 #define FUZZ_NO_MAIN
+#include "../fuzz/fuzz_catalog.c"
 #include "../fuzz/fuzz_csv.c"
 #include "../fuzz/fuzz_ftype.c"
 #include "../fuzz/fuzz_ini.c"
@@ -94,6 +95,13 @@ replay(const char *target, int (*one)(const uint8_t *, size_t))
 }
 
 static void
+test_catalog(void **state)
+{
+	(void)state;
+	replay("fuzz_catalog", fuzz_catalog_one);
+}
+
+static void
 test_csv(void **state)
 {
 	(void)state;
@@ -139,6 +147,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_catalog),
 		cmocka_unit_test(test_csv),
 		cmocka_unit_test(test_ftype),
 		cmocka_unit_test(test_ini),

@@ -3,6 +3,7 @@
  * file:line: message, and good files load with what they declare.
  */
 /* Project headers first: cmocka defines a fail() macro that util.h's fail() would meet. */
+#include "country.h"
 #include "schema.h"
 #include "util.h"
 
@@ -212,7 +213,16 @@ static const struct bad_case bad_cases[] = {
 	{ "settings: unknown verify key", "conf/lgotp.ini", "[verify]\nsamples = 3\n",
 	  "lgotp.ini:2: unknown key 'samples' in [verify]" },
 	{ "settings: bad language", "conf/lgotp.ini", "[display]\nlang = fr\n",
-	  "lgotp.ini:2: lang: expected ja or en, not 'fr'" },
+	  "lgotp.ini:2: lang: expected ja, en or auto, not 'fr'" },
+	{ "label_en names no field", "screens/s.ini", "[screen]\ntitle_ja = a\ntitle_en = b\nkey = x\n"
+	  "label_en = y\n[field.x]\nlabel_ja = x\nlabel_en = x\ntype = text\nwidth = 3\n",
+	  "s.ini:5: label_en: no field 'y' on this screen" },
+	{ "countries: unknown code", "conf/countries.ini", "[ja]\nJP = 日本国\nXX = どこか\n",
+	  "countries.ini:3: xx: not an ISO 3166-1 alpha-2 code iso-codes knows" },
+	{ "countries: unknown section", "conf/countries.ini", "[fr]\nJP = Japon\n",
+	  "countries.ini:1: unknown section [fr]: expected [ja] or [en]" },
+	{ "countries: empty name", "conf/countries.ini", "[en]\nKR =\n",
+	  "countries.ini:2: kr: the name is empty" },
 	{ "settings: unknown section", "conf/lgotp.ini", "[colours]\nfg = red\n",
 	  "lgotp.ini:1: unknown section [colours]" },
 	{ "settings: survey year out of range", "conf/lgotp.ini", "[survey]\nyear = 25\n",
@@ -292,8 +302,24 @@ test_project_files_load(void **state)
 	for (size_t i = 0; i < errs.n; i++)
 		fprintf(stderr, "%s\n", errs.v[i]);
 	assert_non_null(s);
-	assert_non_null(schema_screen(s, "body"));
+	const struct screen_def *body = schema_screen(s, "body");
+	assert_non_null(body);
 	assert_non_null(schema_screen(s, "survey1"));
+	/* A body is named in English by its English name. */
+	assert_true(body->label_en >= 0);
+	assert_string_equal(body->fields[body->label_en].id, "name_en");
+	/* conf/countries.ini's names are in force: the four iso-codes' catalogue
+	 * lacks, found by name too; the others are iso-codes' own. */
+	static const char *const named[][3] = {
+		{ "CZ", "チェコ", "Czechia" }, { "MK", "北マケドニア", "North Macedonia" },
+		{ "SZ", "エスワティニ", "Eswatini" }, { "TR", "トルコ", "Türkiye" },
+		{ "JP", "日本", "Japan" },
+	};
+	for (size_t i = 0; i < sizeof named / sizeof named[0]; i++) {
+		assert_string_equal(country_name(named[i][0], LANG_JA), named[i][1]);
+		assert_string_equal(country_name(named[i][0], LANG_EN), named[i][2]);
+		assert_string_equal(country_find_name(named[i][1]), named[i][0]);
+	}
 	schema_free(s);
 	strlist_free(&errs);
 }

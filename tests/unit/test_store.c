@@ -258,12 +258,12 @@ test_lookup_label(void **state)
 {
 	struct fixture *fx = *state;
 	struct lookup_env env = { fx->db, fx->schema };
-	char *label = validate_lookup(&env, "body", "011002");
+	char *label = validate_lookup(&env, "body", "011002", LANG_JA);
 	assert_non_null(label);
 	assert_string_equal(label, "札幌市");
 	free(label);
-	assert_null(validate_lookup(&env, "body", "011001"));
-	assert_null(validate_lookup(&env, "nosuchscreen", "011002"));
+	assert_null(validate_lookup(&env, "body", "011001", LANG_JA));
+	assert_null(validate_lookup(&env, "nosuchscreen", "011002", LANG_JA));
 }
 
 int

@@ -102,7 +102,7 @@ setup(void **state)
 	for (size_t i = 0; i < errs.n; i++)
 		fprintf(stderr, "%s\n", errs.v[i]);
 	assert_non_null(fx->app.schema);
-	fx->app.lang = LANG_EN;
+	app_set_lang(&fx->app, LANG_EN);
 	fx->app.today = xstrdup("2024-10-10");  /* after 様式1/2's due date, before 様式3's */
 	fx->app.env = (struct lookup_env){ fx->app.db, fx->app.schema, fx->app.today };
 	validate_ctx_init(&fx->app.ctx, &fx->app.env, LANG_EN);
