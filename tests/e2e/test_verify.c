@@ -8,8 +8,9 @@
  *
  * Running a program as another user needs root: otherwise the test is
  * skipped with a message.  Everything the second user runs (the program,
- * conf/, screens/, the database) is copied into one temporary directory
- * it may read, since the checkout's own directories may not be.
+ * conf/, screens/, the catalogue, the database) is copied into one
+ * temporary directory it may read, and both users run there, since the
+ * checkout's own directories may not be readable to the second.
  */
 #include "e2e.h"
 #include "util.h"
@@ -70,8 +71,13 @@ setup(void **state)
 	fx->db = xasprintf("%s/db", fx->dir);
 	fx->conf = xasprintf("%s/conf/lgotp.ini", fx->dir);
 	fx->bin = xasprintf("%s/lgotp", fx->dir);
-	sh("mkdir -p '%s/db' && cp -r conf screens '%s'/", fx->dir, fx->dir);
+	sh("mkdir -p '%s/db' '%s/build'", fx->dir, fx->dir);
+	sh("cp -r conf screens '%s'/%s", fx->dir, "");
 	sh("cp '%s' '%s'", vt_lgotp_bin(), fx->bin);
+	/* The Japanese catalogue, found as in a checkout: BUILD/locale under the
+	 * working directory (build/locale, or build/asan/locale for ASan). */
+	sh("cd build && find . -type d -name locale -prune -exec cp -r --parents {} '%s/build/' \\;%s",
+	    fx->dir, "");
 	/* The first record of a keyer, then 1 in 2 while under 10% wrong. */
 	char *settings = xasprintf("[database]\ndir = db\n[survey]\nyear = 2025\n[display]\nlang = ja\n"
 	    "[paths]\nscreens = %s/screens\n[verify]\nnew_keyer = 1\nsample = 2\nmax_error_rate = 10\n",
@@ -112,7 +118,7 @@ start(struct fx *fx, bool second, const char *screen)
 {
 	const char *argv[] = { fx->bin, "--db", fx->db, "--conf", fx->conf,
 		screen ? "--screen" : NULL, screen, NULL };
-	struct vt_opts o = { .rows = 24, .cols = 80, .argv = (char *const *)argv,
+	struct vt_opts o = { .rows = 24, .cols = 80, .argv = (char *const *)argv, .cwd = fx->dir,
 		.as_user = second, .uid = fx->second_uid, .gid = fx->second_gid };
 	struct vt *vt = vt_spawn_opts(&o);
 	assert_non_null(vt);

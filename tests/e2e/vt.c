@@ -318,7 +318,8 @@ vt_child(const struct vt_opts *o, char **envp, int errfd, int execfd)
 		dup2(errfd, STDERR_FILENO);   /* dup2 clears close-on-exec */
 
 	/* Another user, as a second operator logs in: groups first, the uid last. */
-	if (o->as_user && (setgroups(0, NULL) != 0 || setgid(o->gid) != 0 || setuid(o->uid) != 0)) {
+	if ((o->cwd != NULL && chdir(o->cwd) != 0) ||
+	    (o->as_user && (setgroups(0, NULL) != 0 || setgid(o->gid) != 0 || setuid(o->uid) != 0))) {
 		int e = errno;
 		ssize_t w = write(execfd, &e, sizeof e);
 		(void)w;

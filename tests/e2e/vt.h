@@ -76,6 +76,7 @@ struct vt_opts {
 	char *const *envp_extra;   /* NULL-terminated, or NULL; see vt_spawn() */
 	bool capture_stderr;       /* stderr to a pipe read by vt_stderr(), not the pty */
 	bool keep_transcript;      /* keep every byte read from the pty for vt_transcript() */
+	const char *cwd;           /* the child's working directory, or NULL: ours */
 	bool as_user;              /* run as UID/GID with no supplementary groups (needs root) */
 	uid_t uid;
 	gid_t gid;
