@@ -20,7 +20,12 @@
  *   NC_("key line", "save")     the same with a context, which the use
  *                               repeats: LC_(lang, "key line", t->brief)
  *
- * These are the keywords xgettext is given.  A text with no Japanese in
+ * fail(cause, "no such directory") (util.h) translates its format itself,
+ * so its callers write the English bare; fail_raw() is for a format
+ * already translated, as L_(lang, ...) gives it.
+ *
+ * These are the keywords xgettext is given (tests/unit/test_texts.c lists
+ * them, with the positions of their msgids).  A text with no Japanese in
  * the catalogue (or with no catalogue at all) is shown in English.  The
  * texts returned are static (the literal or the catalogue's, which stays
  * loaded until i18n_unload).

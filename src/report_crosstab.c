@@ -901,7 +901,7 @@ xt_build(const struct report_def *rd, struct app *app, const struct report_opts 
 	free(path);
 	free(sec);
 	if (errs.n > 0) {
-		fail(cause, "%s%s", errs.v[0], errs.n > 1 ? " (and more: see lgotp check)" : "");
+		fail_raw(cause, "%s%s", errs.v[0], errs.n > 1 ? _(" (and more: see lgotp check)") : "");
 		strlist_free(&errs);
 		xt_def_free(&d);
 		return -1;

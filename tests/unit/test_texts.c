@@ -30,8 +30,9 @@
 #include <unistd.h>
 
 #define PO "src/po/ja.po"
-/* The keywords of src/i18n.h, as xgettext takes them. */
-#define KEYWORDS "-k_ -kC_:1c,2 -kL_:2 -kLC_:2c,3 -kN_ -kNC_:1c,2"
+/* The keywords of src/i18n.h, as xgettext takes them: the macros, and
+ * fail() of util.h, which translates its format itself. */
+#define KEYWORDS "-k_ -kC_:1c,2 -kL_:2 -kLC_:2c,3 -kN_ -kNC_:1c,2 -kfail:2"
 
 /*
  * Japanese that is data, not a message: the same in either language.
