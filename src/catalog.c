@@ -153,7 +153,7 @@ catalog_open(const char *path, struct catalog **out, char **cause)
 {
 	FILE *f = fopen(path, "rb");
 	if (f == NULL)
-		return fail(cause, "%s: %s", path, strerror(errno));
+		return fail_raw(cause, "%s: %s", path, strerror(errno));
 	struct strbuf sb = SB_INIT;
 	char chunk[8192];
 	size_t got;

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "catalog.h"
+#include "i18n.h"
 #include "util.h"
 
 #ifndef ISO_CODES_JSON
@@ -77,7 +78,7 @@ read_whole(const char *path, char **buf, size_t *len, char **cause)
 {
 	FILE *f = fopen(path, "rb");
 	if (f == NULL)
-		return fail(cause, "%s: %s", path, strerror(errno));
+		return fail_raw(cause, "%s: %s", path, strerror(errno));
 	struct strbuf sb = SB_INIT;
 	char chunk[8192];
 	size_t n;
@@ -112,7 +113,7 @@ static int
 json_fail(struct json *j, char **cause, const char *what)
 {
 	return fail(cause, "%s: not a JSON file of iso-codes (%s at byte %ld)",
-	    j->path, what, (long)(j->p - j->base));
+	    j->path, _(what), (long)(j->p - j->base));
 }
 
 static void
@@ -215,7 +216,7 @@ json_string(struct json *j, char **out, char **cause)
 	return 0;
 bad:
 	sb_free(&sb);
-	return json_fail(j, cause, "unterminated string");
+	return json_fail(j, cause, N_("unterminated string"));
 }
 
 static int json_value(struct json *j, int depth, char **cause);
@@ -258,7 +259,7 @@ json_object(struct json *j, int depth, char **cause)
 		char *key = NULL, *val = NULL;
 		json_space(j);
 		if (j->p >= j->end || *j->p != '"') {
-			json_fail(j, cause, "expected a member name");
+			json_fail(j, cause, N_("expected a member name"));
 			goto out;
 		}
 		if (json_string(j, &key, cause) < 0)
@@ -266,7 +267,7 @@ json_object(struct json *j, int depth, char **cause)
 		json_space(j);
 		if (j->p >= j->end || *j->p != ':') {
 			free(key);
-			json_fail(j, cause, "expected ':'");
+			json_fail(j, cause, N_("expected ':'"));
 			goto out;
 		}
 		j->p++;
@@ -298,7 +299,7 @@ json_object(struct json *j, int depth, char **cause)
 			j->p++;
 			break;
 		}
-		json_fail(j, cause, "expected ',' or '}'");
+		json_fail(j, cause, N_("expected ',' or '}'"));
 		goto out;
 	}
 	if (is_alpha2(alpha2) && name != NULL && name[0] != '\0') {
@@ -317,10 +318,10 @@ static int
 json_value(struct json *j, int depth, char **cause)
 {
 	if (depth > MAX_DEPTH)
-		return json_fail(j, cause, "nested too deeply");
+		return json_fail(j, cause, N_("nested too deeply"));
 	json_space(j);
 	if (j->p >= j->end)
-		return json_fail(j, cause, "unexpected end");
+		return json_fail(j, cause, N_("unexpected end"));
 	if (*j->p == '{')
 		return json_object(j, depth, cause);
 	if (*j->p == '"') {
@@ -349,7 +350,7 @@ json_value(struct json *j, int depth, char **cause)
 				j->p++;
 				return 0;
 			}
-			return json_fail(j, cause, "expected ',' or ']'");
+			return json_fail(j, cause, N_("expected ',' or ']'"));
 		}
 	}
 	/* A number, true, false or null: nothing here needs its value. */
@@ -357,7 +358,7 @@ json_value(struct json *j, int depth, char **cause)
 	while (j->p < j->end && strchr("+-.0123456789eEtrufalsn", *j->p) != NULL)
 		j->p++;
 	if (j->p == start)
-		return json_fail(j, cause, "unexpected character");
+		return json_fail(j, cause, N_("unexpected character"));
 	return 0;
 }
 
@@ -443,11 +444,11 @@ country_load(char **cause)
 	if (state.loaded)
 		return 0;
 	if (state.error != NULL)
-		return fail(cause, "%s", state.error);
+		return fail_raw(cause, "%s", state.error);
 	char *why = NULL;
 	if (country_load_from(ISO_CODES_JSON, ISO_CODES_MO_JA, &why) < 0) {
 		state.error = why;
-		return fail(cause, "%s", why);
+		return fail_raw(cause, "%s", why);
 	}
 	return 0;
 }

@@ -9,6 +9,7 @@
  */
 #include "csv.h"
 
+#include "i18n.h"
 #include "util.h"
 
 #include <errno.h>
@@ -129,6 +130,7 @@ struct csv_reader {
 	enum scan_err err;
 	size_t err_col;         /* 1-based */
 	long err_line;
+	size_t bad_col;         /* the column csv_next's last -1 named; 0: none */
 
 	struct strbuf out;      /* the record decoded from CP932 */
 	char **fields;          /* handed to the caller */
@@ -477,7 +479,7 @@ csv_open(const char *path, enum csv_encoding enc, char **cause)
 	struct csv_reader *r = NULL;
 
 	if (f == NULL) {
-		fail(cause, "%s: %s", path, strerror(errno));
+		fail_raw(cause, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
 	for (;;) {
@@ -488,7 +490,7 @@ csv_open(const char *path, enum csv_encoding enc, char **cause)
 			break;
 	}
 	if (ferror(f)) {
-		fail(cause, "%s: %s", is_stdin ? "standard input" : path, strerror(errno));
+		fail_raw(cause, "%s: %s", is_stdin ? _("standard input") : path, strerror(errno));
 		goto out;
 	}
 	r = csv_open_mem(sb.s, sb.len, enc, cause);
@@ -510,6 +512,12 @@ csv_reader_encoding(const struct csv_reader *r)
 	return r->enc;
 }
 
+size_t
+csv_error_column(const struct csv_reader *r)
+{
+	return r->bad_col;
+}
+
 int
 csv_next(struct csv_reader *r, char ***fields, size_t *nfields, long *line, char **cause)
 {
@@ -517,15 +525,19 @@ csv_next(struct csv_reader *r, char ***fields, size_t *nfields, long *line, char
 
 	*fields = NULL;
 	*nfields = 0;
+	r->bad_col = 0;
 	if (!scan_record(r))
 		return 0;
 	*line = r->rec_line;
-	if (r->err != SCAN_OK)
+	if (r->err != SCAN_OK) {
+		r->bad_col = r->err_col;
 		return scan_error_cause(r, cause);
+	}
 
 	if (r->enc == CSV_CP932) {
 		if (!raw_cp932_ok(r, &bad)) {
 			const unsigned char *u = (const unsigned char *)r->raw.s + bad;
+			r->bad_col = column_of(r, bad);
 			if (bad + 1 < r->raw.len && u[1] != '\0')
 				return fail(cause, "column %zu: bytes 0x%02X 0x%02X are not valid CP932",
 				    column_of(r, bad), u[0], u[1]);
@@ -534,9 +546,11 @@ csv_next(struct csv_reader *r, char ***fields, size_t *nfields, long *line, char
 		}
 		*fields = split_fields(r, r->out.s);
 	} else {
-		if (!raw_utf8_ok(r, &bad))
+		if (!raw_utf8_ok(r, &bad)) {
+			r->bad_col = column_of(r, bad);
 			return fail(cause, "column %zu: invalid UTF-8 (byte 0x%02X)",
 			    column_of(r, bad), (unsigned char)r->raw.s[bad]);
+		}
 		*fields = split_fields(r, r->raw.s);
 	}
 	*nfields = r->nf;
@@ -704,6 +718,24 @@ csv_writer_free(struct csv_writer *w)
 }
 
 /*
+ * csv_write's cause: "field IDX: ", which is never translated (csv.h), then
+ * FMT, a msgid (N_()), in the UI language.  Returns -1.
+ */
+static int __attribute__((format(printf, 3, 4)))
+field_fail(char **cause, size_t idx, const char *fmt, ...)
+{
+	if (cause == NULL)
+		return -1;
+	va_list ap;
+	va_start(ap, fmt);
+	char *why = xvasprintf(_(fmt), ap);
+	va_end(ap);
+	fail_raw(cause, "field %zu: %s", idx, why);
+	free(why);
+	return -1;
+}
+
+/*
  * Encode the character C (its UTF-8 bytes S, N long) of field IDX into
  * w->enc_buf, checking it reads back as itself or its twin.
  */
@@ -713,19 +745,19 @@ cp932_char(struct csv_writer *w, const char *s, size_t n, ucs4_t c, size_t idx, 
 	size_t bad, start = w->enc_buf.len;
 
 	if (iconv_append(w->to, s, n, &w->enc_buf, &bad) == -1)
-		return fail(cause, "field %zu: U+%04X (%.*s) cannot be written in CP932",
-		    idx, (unsigned)c, (int)n, s);
+		return field_fail(cause, idx, N_("U+%04X (%.*s) cannot be written in CP932"),
+		    (unsigned)c, (int)n, s);
 	sb_reset(&w->chk);
 	if (w->enc_buf.len == start ||
 	    iconv_append(w->back, w->enc_buf.s + start, w->enc_buf.len - start, &w->chk, &bad) == -1)
-		return fail(cause, "field %zu: U+%04X (%.*s) cannot be written in CP932 "
-		    "(it would be dropped)", idx, (unsigned)c, (int)n, s);
+		return field_fail(cause, idx, N_("U+%04X (%.*s) cannot be written in CP932 "
+		    "(it would be dropped)"), (unsigned)c, (int)n, s);
 	ucs4_t d;
 	int dn = u8_mbtouc(&d, (const uint8_t *)w->chk.s, w->chk.len);
 	if ((size_t)dn == w->chk.len && (d == c || is_twin(c, d)))
 		return 0;
-	return fail(cause, "field %zu: U+%04X (%.*s) cannot be written in CP932 "
-	    "(it would read back as U+%04X %s)", idx, (unsigned)c, (int)n, s, (unsigned)d, w->chk.s);
+	return field_fail(cause, idx, N_("U+%04X (%.*s) cannot be written in CP932 "
+	    "(it would read back as U+%04X %s)"), (unsigned)c, (int)n, s, (unsigned)d, w->chk.s);
 }
 
 /* Encode value V (N bytes, valid UTF-8) of field IDX into w->enc_buf. */
@@ -787,7 +819,7 @@ csv_write(struct csv_writer *w, const char *const *fields, size_t n, bool inert,
 		size_t len = strlen(v);
 		const uint8_t *badp = u8_check((const uint8_t *)v, len);
 		if (badp != NULL)
-			return fail(cause, "field %zu: invalid UTF-8 (byte 0x%02X)", i, *badp);
+			return field_fail(cause, i, N_("invalid UTF-8 (byte 0x%02X)"), *badp);
 
 		bool prefix = inert && needs_inert_prefix(v);
 		bool quote = needs_quotes(v, len) || (n == 1 && len == 0);

@@ -117,6 +117,10 @@ enum csv_encoding csv_reader_encoding(const struct csv_reader *r);
  * spreadsheet counts) and does not repeat *line.
  */
 int csv_next(struct csv_reader *r, char ***fields, size_t *nfields, long *line, char **cause);
+/* The column (1-based) *cause named at csv_next's last -1; 0 when it named
+ * none.  The cause is in the UI language; this is for callers that say
+ * more about the column (its header). */
+size_t csv_error_column(const struct csv_reader *r);
 void csv_close(struct csv_reader *r);
 
 struct csv_writer;
@@ -126,7 +130,9 @@ struct csv_writer;
 struct csv_writer *csv_writer_new(FILE *f, enum csv_encoding enc);
 /*
  * Write one record.  Returns 0, or -1 with *cause (naming the 0-based
- * field index and the character) when a value cannot be encoded; then
+ * field index and the character: "field N: " then the reason in the UI
+ * language; the prefix is never translated, for callers that name the
+ * field instead) when a value cannot be encoded; then
  * nothing of the record has been written.  Values starting with '=', '+',
  * '-', '@', TAB or CR are written as text Excel will not evaluate when
  * `inert` is true.

@@ -21,6 +21,7 @@
  */
 #include "db.h"
 
+#include "i18n.h"
 #include "util.h"
 
 #include <errno.h>
@@ -100,7 +101,7 @@ db_group_of(const char *dir)
 	struct group *gr;
 
 	if (stat(dir, &st) != 0)
-		return xstrdup("the operators' group");
+		return xstrdup(_("the operators' group"));
 	gr = getgrgid(st.st_gid);
 	if (gr != NULL)
 		return xstrdup(gr->gr_name);
@@ -457,7 +458,7 @@ static void
 db_pass_cause(int rc, char *fcause, char **cause)
 {
 	if (rc == -1 && cause != NULL) {
-		*cause = fcause != NULL ? fcause : xstrdup("database operation failed");
+		*cause = fcause != NULL ? fcause : xstrdup(_("database operation failed"));
 		return;
 	}
 	free(fcause);
@@ -615,7 +616,8 @@ db_write_how(struct db *db, db_txn_fn fn, void *arg, bool lazy, char **cause)
 
 /*
  * Note the LMDB error RC of a write in T (a full map makes db_write grow
- * and redo) and make the message.  Returns -1.
+ * and redo) and make the message; WHAT (N_()) is what was being done.
+ * Returns -1.
  */
 static int
 db_write_error(struct db_txn *t, const char *what, const char *table, int rc, char **cause)
@@ -627,8 +629,8 @@ db_write_error(struct db_txn *t, const char *what, const char *table, int rc, ch
 	}
 	if (rc == MDB_TXN_FULL)
 		return fail(cause, "%s: %s in table %s: the transaction is too large: split it",
-		    t->db->dir, what, table);
-	return fail(cause, "%s: %s in table %s: %s", t->db->dir, what, table, mdb_strerror(rc));
+		    t->db->dir, _(what), table);
+	return fail(cause, "%s: %s in table %s: %s", t->db->dir, _(what), table, mdb_strerror(rc));
 }
 
 /*
@@ -657,7 +659,7 @@ db_table(struct db_txn *t, const char *table, bool create, MDB_dbi *dbi, char **
 		return fail(cause, "%s: table %s: too many tables (at most %d)", db->dir, table,
 		    DB_MAXDBS);
 	if (rc != 0)
-		return db_write_error(t, "opening", table, rc, cause);
+		return db_write_error(t, N_("opening"), table, rc, cause);
 	db->tables = xgrow(db->tables, &db->tcap, db->ntables + 1, sizeof *db->tables);
 	db->tables[db->ntables].name = xstrdup(table);
 	db->tables[db->ntables].dbi = *dbi;
@@ -726,7 +728,7 @@ db_put(struct db_txn *txn, const char *table, const void *key, size_t klen,
 	v.mv_data = val != NULL ? (void *)val : (void *)"";
 	rc = mdb_put(txn->txn, dbi, &k, &v, 0);
 	if (rc != 0)
-		return db_write_error(txn, "storing", table, rc, cause);
+		return db_write_error(txn, N_("storing"), table, rc, cause);
 	return 0;
 }
 
@@ -752,7 +754,7 @@ db_del(struct db_txn *txn, const char *table, const void *key, size_t klen, char
 	if (rc == MDB_NOTFOUND)
 		return DB_NOTFOUND;
 	if (rc != 0)
-		return db_write_error(txn, "deleting", table, rc, cause);
+		return db_write_error(txn, N_("deleting"), table, rc, cause);
 	return 0;
 }
 
@@ -774,7 +776,7 @@ db_clear(struct db_txn *txn, const char *table, char **cause)
 		return -1;
 	rc = mdb_drop(txn->txn, dbi, 0);
 	if (rc != 0)
-		return db_write_error(txn, "clearing", table, rc, cause);
+		return db_write_error(txn, N_("clearing"), table, rc, cause);
 	return 0;
 }
 
@@ -879,13 +881,13 @@ db_backup(struct db *db, const char *dir, char **cause)
 
 	if (db->broken || db->in_txn)
 		return fail(cause, "%s: cannot back up now (%s)", db->dir,
-		    db->broken ? "restart lgotp" : "inside a transaction");
+		    db->broken ? _("restart lgotp") : _("inside a transaction"));
 	if (dir == NULL || *dir == '\0')
 		return fail(cause, "no backup directory given");
 	src = xasprintf("%s/data.mdb", db->dir);
 	dst = xasprintf("%s/data.mdb", dir);
 	if (stat(db->dir, &sdir) != 0 || stat(src, &sdata) != 0) {
-		fail(cause, "%s: %s", db->dir, strerror(errno));
+		fail_raw(cause, "%s: %s", db->dir, strerror(errno));
 		goto out;
 	}
 
@@ -920,7 +922,7 @@ db_backup(struct db *db, const char *dir, char **cause)
 		goto out;
 	}
 	if (errno != ENOENT) {
-		fail(cause, "%s: %s", dst, strerror(errno));
+		fail_raw(cause, "%s: %s", dst, strerror(errno));
 		goto out;
 	}
 

@@ -22,7 +22,7 @@ effects_apply(struct db_txn *txn, void *arg, const struct record *saved, char **
 		struct record *r = NULL;
 		int rc = store_txn_get(txn, target, key, &r, cause);
 		if (rc == DB_NOTFOUND)
-			return fail(cause, _("%s: %s not found"), tf->label[i18n_lang()], key);
+			return fail(cause, "%s: %s not found", tf->label[i18n_lang()], key);
 		if (rc != 0)
 			return -1;
 		for (size_t k = 0; k < ef->nsets; k++) {

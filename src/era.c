@@ -393,7 +393,7 @@ prepare(const char *in)
 static int
 fail_format(enum lang lang, char **cause)
 {
-	return fail(cause, "%s", L_(lang,
+	return fail_raw(cause, "%s", L_(lang,
 	    "not a date (e.g. 2024-10-04, 2024/10/4, R6.10.4, 4 Oct 2024)"));
 }
 
@@ -425,10 +425,10 @@ check_in_era(const struct era_info *e, struct era_date d, enum lang lang, char *
 	else
 		hint = xstrdup("");
 	if (before)
-		fail(cause, L_(lang, "%s began on %s%s"),
+		fail_raw(cause, L_(lang, "%s began on %s%s"),
 		    era_name(e, lang), bound, hint);
 	else
-		fail(cause, L_(lang, "%s ended on %s%s"),
+		fail_raw(cause, L_(lang, "%s ended on %s%s"),
 		    era_name(e, lang), bound, hint);
 	free(what);
 	free(right);
@@ -477,7 +477,7 @@ era_parse_date(const char *in, enum lang lang, struct era_date *out, char **caus
 			(void)eat(&p, "日");
 		}
 		if (eyear < 1) {
-			fail(cause, L_(lang, "there is no year 0 of %s"),
+			fail_raw(cause, L_(lang, "there is no year 0 of %s"),
 			    era_name(e, lang));
 			goto out;
 		}
@@ -543,14 +543,14 @@ era_parse_date(const char *in, enum lang lang, struct era_date *out, char **caus
 		if (d.m >= 1 && d.m <= 12 && d.y >= 1 && d.y <= 9999 && d.d >= 1) {
 			char *month = lang == LANG_EN ? xasprintf("%s %d", month_en_long[d.m - 1], d.y)
 			    : xasprintf("%d年%d月", d.y, d.m);
-			fail(cause, L_(lang, "%d-%02d-%02d does not exist (%s has %d days)"),
+			fail_raw(cause, L_(lang, "%d-%02d-%02d does not exist (%s has %d days)"),
 			    d.y, d.m, d.d, month, era_days_in_month(d.y, d.m));
 			free(month);
 		}
 		else if (d.y < 1 || d.y > 9999)
-			fail(cause, "%s", L_(lang, "the year must be from 1 to 9999"));
+			fail_raw(cause, "%s", L_(lang, "the year must be from 1 to 9999"));
 		else
-			fail(cause, L_(lang, "%d-%02d-%02d does not exist"),
+			fail_raw(cause, L_(lang, "%d-%02d-%02d does not exist"),
 			    d.y, d.m, d.d);
 		goto out;
 	}
@@ -558,7 +558,7 @@ era_parse_date(const char *in, enum lang lang, struct era_date *out, char **caus
 		goto out;
 	if (wd >= 0 && wd != era_weekday(d)) {
 		char *what = describe(d, lang);
-		fail(cause, L_(lang, "wrong weekday (%s is a %s)"),
+		fail_raw(cause, L_(lang, "wrong weekday (%s is a %s)"),
 		    what, lang == LANG_EN ? wday_en_long[era_weekday(d)] : wday_ja[era_weekday(d)]);
 		free(what);
 		goto out;
@@ -644,11 +644,11 @@ eat_fy_year(const char **p, enum lang lang, int *y, char **cause)
 	else if ((n = digits(p, &v)) < 1 || n > 3)
 		return 1;
 	if (v < 1)
-		return fail(cause, L_(lang, "there is no year 0 of %s"),
+		return fail_raw(cause, L_(lang, "there is no year 0 of %s"),
 		    era_name(e, lang));
 	struct era_date last;
 	if (era_last_day(e, &last) && e->start.y + v - 1 > last.y)
-		return fail(cause, L_(lang, "%s ended in its year %d"),
+		return fail_raw(cause, L_(lang, "%s ended in its year %d"),
 		    era_name(e, lang), last.y - e->start.y + 1);
 	*y = e->start.y + v - 1;
 	return 0;
@@ -687,7 +687,7 @@ era_parse_fy(const char *in, enum lang lang, int *fy, char **cause)
 		p++;
 		skip_spaces(&p);
 		if (y2 != y) {
-			fail(cause, L_(lang, "the years do not agree (%d and %d)"), y, y2);
+			fail_raw(cause, L_(lang, "the years do not agree (%d and %d)"), y, y2);
 			goto out;
 		}
 	}
@@ -696,7 +696,7 @@ era_parse_fy(const char *in, enum lang lang, int *fy, char **cause)
 		goto done;
 	}
 	if (y < 1000 || y > 9998) {
-		fail(cause, "%s", L_(lang, "the fiscal year must be from 1000 to 9998"));
+		fail_raw(cause, "%s", L_(lang, "the fiscal year must be from 1000 to 9998"));
 		goto out;
 	}
 	*fy = y;
@@ -704,7 +704,7 @@ era_parse_fy(const char *in, enum lang lang, int *fy, char **cause)
 	goto out;
 done:
 	if (r > 0)
-		fail(cause, "%s", L_(lang, "not a fiscal year (e.g. 2025, FY2025, R7)"));
+		fail_raw(cause, "%s", L_(lang, "not a fiscal year (e.g. 2025, FY2025, R7)"));
 out:
 	free(s);
 	return rc;

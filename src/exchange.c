@@ -275,7 +275,7 @@ raw_load(struct raw *rw, const char *path, char **cause)
 		return 0;
 	FILE *f = fopen(path, "rb");
 	if (f == NULL)
-		return fail(cause, "%s: %s", path, strerror(errno));
+		return fail_raw(cause, "%s: %s", path, strerror(errno));
 	struct strbuf sb = SB_INIT;
 	char chunk[65536];
 	size_t got;
@@ -1019,11 +1019,9 @@ malformed_row(struct import *im, long line, const char *cause)
 {
 	struct row *row = batch_row(&im->b, line);
 	row->raw = true;
-	/* "column N: ..." (csv.h) names the column; its header says more. */
-	size_t col = 0;
-	int used = 0;
-	if (sscanf(cause, "column %zu:%n", &col, &used) == 1 && used > 0 && col >= 1 &&
-	    col <= im->nheader && *im->header[col - 1])
+	/* The cause names the column (csv.h); its header says more. */
+	size_t col = csv_error_column(im->r);
+	if (col >= 1 && col <= im->nheader && *im->header[col - 1])
 		row->reason = xasprintf("%s: %s", im->header[col - 1], cause);
 	else
 		row->reason = xstrdup(cause);
@@ -1513,7 +1511,7 @@ exchange_filter_field(struct app *app, const struct screen_def *sd, size_t field
 	const struct field_def *fd = &sd->fields[field];
 	char *v = NULL, *why = NULL;
 	if (validate_field(fd, &app->ctx, value, &v, &why) != 0) {
-		fail(cause, "%s=%s: %s", fd->id, value, why);
+		fail_raw(cause, "%s=%s: %s", fd->id, value, why);
 		free(why);
 		return -1;
 	}
@@ -1535,7 +1533,7 @@ exchange_filter_parse(struct app *app, const struct screen_def *sd, const char *
 		struct strbuf sb = SB_INIT;
 		for (size_t i = 0; i < sd->nfields; i++)
 			sb_addf(&sb, " %s", sd->fields[i].id);
-		fail(cause, "%s: %s '%s'; %s%s", arg, _("no field"), id,
+		fail_raw(cause, "%s: %s '%s'; %s%s", arg, _("no field"), id,
 		    _("fields:"), sb.s ? sb.s : "");
 		sb_free(&sb);
 		free(id);

@@ -91,7 +91,7 @@ prepare(const struct ftype_ctx *ctx, const char *input, bool fold, bool dashes,
 	if (input == NULL)
 		input = "";
 	if (!text_valid_utf8(input, strlen(input)))
-		return fail(cause, "%s", L_(lang_of(ctx), "not valid UTF-8"));
+		return fail_raw(cause, "%s", L_(lang_of(ctx), "not valid UTF-8"));
 	char *t = text_trim(input);
 	if (fold) {
 		char *f = text_fold_ascii(t);
@@ -111,7 +111,7 @@ prepare(const struct ftype_ctx *ctx, const char *input, bool fold, bool dashes,
 static int
 fail_control(const struct ftype_ctx *ctx, char **cause)
 {
-	return fail(cause, "%s", L_(lang_of(ctx), "control characters are not allowed"));
+	return fail_raw(cause, "%s", L_(lang_of(ctx), "control characters are not allowed"));
 }
 
 /* The label of a record via ctx->lookup, or NULL (no lookup, no record). */
@@ -155,7 +155,7 @@ text_parse(const struct field_def *f, const struct ftype_ctx *ctx,
 		int w = text_width(s);
 		if (w > f->width) {
 			free(s);
-			return fail(cause, L_(lang_of(ctx),
+			return fail_raw(cause, L_(lang_of(ctx),
 			    "too long: %d columns allowed, %d used"), f->width, w);
 		}
 	}
@@ -262,10 +262,10 @@ static int
 fail_number(const struct ftype_ctx *ctx, enum num_err e, char **cause)
 {
 	if (e == NUM_COMMAS)
-		return fail(cause, "%s", L_(lang_of(ctx), "misplaced thousands separator"));
+		return fail_raw(cause, "%s", L_(lang_of(ctx), "misplaced thousands separator"));
 	if (e == NUM_BIG)
-		return fail(cause, "%s", L_(lang_of(ctx), "the number is too large"));
-	return fail(cause, "%s", L_(lang_of(ctx), "not a whole number"));
+		return fail_raw(cause, "%s", L_(lang_of(ctx), "the number is too large"));
+	return fail_raw(cause, "%s", L_(lang_of(ctx), "not a whole number"));
 }
 
 static bool
@@ -300,7 +300,7 @@ int_parse(const struct field_def *f, const struct ftype_ctx *ctx,
 		return fail_number(ctx, e, cause);
 	long v = neg ? -(long)n.mant : (long)n.mant;
 	if (has_range(f) && (v < f->min || v > f->max))
-		return fail(cause, L_(lang_of(ctx), "must be from %ld to %ld"), f->min, f->max);
+		return fail_raw(cause, L_(lang_of(ctx), "must be from %ld to %ld"), f->min, f->max);
 	*out = xasprintf("%ld", v);
 	return 0;
 }
@@ -388,7 +388,7 @@ money_parse(const struct field_def *f, const struct ftype_ctx *ctx,
 		goto bad;
 	if (total.scale > 0) {
 		free(s);
-		return fail(cause, "%s", L_(lang_of(ctx), "not a whole number of yen"));
+		return fail_raw(cause, "%s", L_(lang_of(ctx), "not a whole number of yen"));
 	}
 	if (total.mant > MONEY_MAX) {
 		e = NUM_BIG;
@@ -396,17 +396,17 @@ money_parse(const struct field_def *f, const struct ftype_ctx *ctx,
 	}
 	free(s);
 	if (neg && total.mant != 0 && !(f != NULL && f->min < 0))
-		return fail(cause, "%s", L_(lang_of(ctx), "negative amounts are not allowed"));
+		return fail_raw(cause, "%s", L_(lang_of(ctx), "negative amounts are not allowed"));
 	long v = neg ? -(long)total.mant : (long)total.mant;
 	if (has_range(f) && (v < f->min || v > f->max))
-		return fail(cause, L_(lang_of(ctx), "must be from %ld to %ld yen"), f->min, f->max);
+		return fail_raw(cause, L_(lang_of(ctx), "must be from %ld to %ld yen"), f->min, f->max);
 	*out = xasprintf("%ld", v);
 	return 0;
 bad:
 	free(s);
 	if (e == NUM_COMMAS || e == NUM_BIG)
 		return fail_number(ctx, e, cause);
-	return fail(cause, "%s", L_(lang_of(ctx),
+	return fail_raw(cause, "%s", L_(lang_of(ctx),
 	    "not an amount of yen (e.g. 5,700,000, 570万, ¥1,200,000)"));
 }
 
@@ -534,19 +534,19 @@ lgcode_parse(const struct field_def *f, const struct ftype_ctx *ctx,
 	}
 	int rc = -1;
 	if (all_digits(s, 5))
-		fail(cause, L_(lang_of(ctx),
+		fail_raw(cause, L_(lang_of(ctx),
 		    "must be 6 digits (with its check digit: %s%d)"), s, lgcode_check_digit(s));
 	else if (!all_digits(s, 6))
-		fail(cause, "%s", L_(lang_of(ctx), "must be 6 digits"));
+		fail_raw(cause, "%s", L_(lang_of(ctx), "must be 6 digits"));
 	else if (strncmp(s, "00", 2) == 0 || strncmp(s, "47", 2) > 0)
-		fail(cause, L_(lang_of(ctx), "the prefecture part %.2s is not 01-47"), s);
+		fail_raw(cause, L_(lang_of(ctx), "the prefecture part %.2s is not 01-47"), s);
 	else if (!lgcode_valid(s))
-		fail(cause, L_(lang_of(ctx),
+		fail_raw(cause, L_(lang_of(ctx),
 		    "wrong check digit (for %.5s it is %d)"), s, lgcode_check_digit(s));
 	else if (can_lookup(f, ctx)) {
 		char *label = lookup(f, ctx, s);
 		if (label == NULL)
-			fail(cause, L_(lang_of(ctx), "no such body: %s"), s);
+			fail_raw(cause, L_(lang_of(ctx), "no such body: %s"), s);
 		else
 			rc = 0;
 		free(label);
@@ -624,7 +624,7 @@ choice_parse(const struct field_def *f, const struct ftype_ctx *ctx,
 	char *codes = sb_detach(&list);
 	char *shown = quoted(codes);
 	free(codes);
-	fail(cause, L_(lang_of(ctx), "must be one of %s"), shown);
+	fail_raw(cause, L_(lang_of(ctx), "must be one of %s"), shown);
 	free(shown);
 	return -1;
 }
@@ -693,19 +693,19 @@ email_parse(const struct field_def *f, const struct ftype_ctx *ctx,
 	char *at = strchr(s, '@');
 	for (const char *p = s; *p; p++)
 		if ((unsigned char)*p >= 0x80) {
-			fail(cause, "%s", L_(lang_of(ctx), "an e-mail address must be ASCII"));
+			fail_raw(cause, "%s", L_(lang_of(ctx), "an e-mail address must be ASCII"));
 			goto out;
 		}
 	if (strpbrk(s, " \t") != NULL) {
-		fail(cause, "%s", L_(lang_of(ctx), "an e-mail address has no spaces"));
+		fail_raw(cause, "%s", L_(lang_of(ctx), "an e-mail address has no spaces"));
 		goto out;
 	}
 	if (at == NULL || strchr(at + 1, '@') != NULL) {
-		fail(cause, "%s", L_(lang_of(ctx), "must contain exactly one @"));
+		fail_raw(cause, "%s", L_(lang_of(ctx), "must contain exactly one @"));
 		goto out;
 	}
 	if (strlen(s) > 254) {
-		fail(cause, "%s", L_(lang_of(ctx), "the address is too long"));
+		fail_raw(cause, "%s", L_(lang_of(ctx), "the address is too long"));
 		goto out;
 	}
 	*at = '\0';
@@ -713,11 +713,11 @@ email_parse(const struct field_def *f, const struct ftype_ctx *ctx,
 	for (const char *p = s; local_ok && *p; p++)
 		local_ok = email_local_char(*p);
 	if (!local_ok) {
-		fail(cause, "%s", L_(lang_of(ctx), "the part before @ is not valid"));
+		fail_raw(cause, "%s", L_(lang_of(ctx), "the part before @ is not valid"));
 		goto out;
 	}
 	if (!valid_domain(at + 1)) {
-		fail(cause, "%s", L_(lang_of(ctx),
+		fail_raw(cause, "%s", L_(lang_of(ctx),
 		    "the domain after @ is not valid (e.g. example.lg.jp)"));
 		goto out;
 	}
@@ -754,22 +754,22 @@ phone_parse(const struct field_def *f, const struct ftype_ctx *ctx,
 			ndigits++;
 		else if (*p == '+') {
 			if (sb.len > 0) {
-				fail(cause, "%s", L_(lang_of(ctx), "+ may only come first"));
+				fail_raw(cause, "%s", L_(lang_of(ctx), "+ may only come first"));
 				goto out;
 			}
 		} else if (*p != '-' && *p != '(' && *p != ')') {
-			fail(cause, "%s", L_(lang_of(ctx),
+			fail_raw(cause, "%s", L_(lang_of(ctx),
 			    "a phone number has only digits and - + ( )"));
 			goto out;
 		}
 		sb_addc(&sb, *p);
 	}
 	if (sb.len > 0 && ndigits < 2) {
-		fail(cause, "%s", L_(lang_of(ctx), "too few digits"));
+		fail_raw(cause, "%s", L_(lang_of(ctx), "too few digits"));
 		goto out;
 	}
 	if (sb.len > PHONE_MAX) {
-		fail(cause, "%s", L_(lang_of(ctx), "the phone number is too long"));
+		fail_raw(cause, "%s", L_(lang_of(ctx), "the phone number is too long"));
 		goto out;
 	}
 	*out = sb_detach(&sb);
@@ -796,7 +796,7 @@ country_parse(const struct field_def *f, const struct ftype_ctx *ctx,
 	}
 	char *why = NULL;
 	if (country_load(&why) < 0) {
-		fail(cause, L_(lang_of(ctx), "cannot read the list of countries: %s"), why);
+		fail_raw(cause, L_(lang_of(ctx), "cannot read the list of countries: %s"), why);
 		free(why);
 		free(s);
 		return -1;
@@ -812,7 +812,7 @@ country_parse(const struct field_def *f, const struct ftype_ctx *ctx,
 			*out = s;
 			return 0;
 		}
-		fail(cause, L_(lang_of(ctx), "no country has the code %s"), s);
+		fail_raw(cause, L_(lang_of(ctx), "no country has the code %s"), s);
 		free(s);
 		return -1;
 	}
@@ -822,7 +822,7 @@ country_parse(const struct field_def *f, const struct ftype_ctx *ctx,
 		*out = xstrdup(code);
 		return 0;
 	}
-	return fail(cause, "%s", L_(lang_of(ctx),
+	return fail_raw(cause, "%s", L_(lang_of(ctx),
 	    "enter an ISO 3166-1 two-letter code (e.g. JP, US, CN)"));
 }
 
@@ -862,7 +862,7 @@ ref_parse(const struct field_def *f, const struct ftype_ctx *ctx,
 	}
 	if (label == NULL) {
 		char *q = quoted(s);
-		fail(cause, L_(lang_of(ctx), "no such record: %s"), q);
+		fail_raw(cause, L_(lang_of(ctx), "no such record: %s"), q);
 		free(q);
 		free(s);
 		return -1;
@@ -928,24 +928,24 @@ ftype_parse_field(const struct field_def *f, const struct ftype_ctx *ctx,
 	if (input == NULL)
 		input = "";
 	if (!text_valid_utf8(input, strlen(input)))
-		return fail(cause, "%s: %s", label, L_(lang_of(ctx), "not valid UTF-8"));
+		return fail_raw(cause, "%s: %s", label, L_(lang_of(ctx), "not valid UTF-8"));
 	char *t = text_trim(input);
 	if (t[0] == '\0') {
 		free(t);
 		if (f->required)
-			return fail(cause, "%s: %s", label, L_(lang_of(ctx), "required"));
+			return fail_raw(cause, "%s: %s", label, L_(lang_of(ctx), "required"));
 		*out = xstrdup("");
 		return 0;
 	}
 	if (f->type == NULL) {
 		free(t);
-		return fail(cause, "%s: %s", label, L_(lang_of(ctx), "no type"));
+		return fail_raw(cause, "%s: %s", label, L_(lang_of(ctx), "no type"));
 	}
 	char *why = NULL;
 	int rc = f->type->parse(f, ctx, t, out, &why);
 	free(t);
 	if (rc < 0) {
-		fail(cause, "%s: %s", label, why != NULL ? why : "?");
+		fail_raw(cause, "%s: %s", label, why != NULL ? why : "?");
 		free(why);
 		return -1;
 	}

@@ -73,7 +73,7 @@ i18n_load_default(char **cause)
 	if (state.cat != NULL)
 		return 0;
 	if (state.tried)
-		return fail(cause, "%s", state.error ? state.error : "no catalogue loaded");
+		return fail_raw(cause, "%s", state.error ? state.error : "no catalogue loaded");
 	/* The checkout's: only where it exists, as ./conf/lgotp.ini is used only
 	 * where it exists; a damaged one is reported, not passed over. */
 	const char *local = LGOTP_BUILD_LOCALEDIR MO_TAIL;
@@ -83,7 +83,7 @@ i18n_load_default(char **cause)
 		return 0;
 	state.error = xasprintf("%s (Japanese texts are shown in English)", why);
 	free(why);
-	return fail(cause, "%s", state.error);
+	return fail_raw(cause, "%s", state.error);
 }
 
 const char *

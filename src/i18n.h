@@ -20,7 +20,15 @@
  *   NC_("key line", "save")     the same with a context, which the use
  *                               repeats: LC_(lang, "key line", t->brief)
  *
- * These are the keywords xgettext is given.  A text with no Japanese in
+ * Functions that say a message translate its format themselves, so their
+ * callers write the English bare: fail(cause, "no such directory") (util.h;
+ * fail_raw() for a format already translated, as L_(lang, ...) gives it),
+ * and the configuration loaders' ERR(ini, line, fmt, ...), err_at(errs,
+ * path, line, fmt, ...) (schema.c) and xt_err(errs, ini, line, fmt, ...)
+ * (report_crosstab.c), which say "FILE:LINE: " first.
+ *
+ * These are the keywords xgettext is given (tests/unit/test_texts.c lists
+ * them, with the positions of their msgids).  A text with no Japanese in
  * the catalogue (or with no catalogue at all) is shown in English.  The
  * texts returned are static (the literal or the catalogue's, which stays
  * loaded until i18n_unload).

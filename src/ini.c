@@ -9,6 +9,7 @@
 
 #include <iniparser/iniparser.h>
 
+#include "i18n.h"
 #include "text.h"
 
 /* iniparser reads lines into a 1,024-byte buffer, newline included. */
@@ -92,13 +93,13 @@ scan_lines(struct ini *ini, const char *text, size_t len, struct strlist *errs)
 		lineno++;
 
 		if (n > INI_MAX_LINE) {
-			strlist_addf(errs, "%s:%d: line too long (%zu bytes, at most %d)",
+			strlist_addf(errs, _("%s:%d: line too long (%zu bytes, at most %d)"),
 			    ini->path, lineno, n, INI_MAX_LINE);
 			nerr++;
 			continue;
 		}
 		if (!text_valid_utf8(line, n)) {
-			strlist_addf(errs, "%s:%d: not valid UTF-8", ini->path, lineno);
+			strlist_addf(errs, _("%s:%d: not valid UTF-8"), ini->path, lineno);
 			nerr++;
 			continue;
 		}
@@ -108,8 +109,8 @@ scan_lines(struct ini *ini, const char *text, size_t len, struct strlist *errs)
 		 * next line would be listed here yet missing there, and read
 		 * back as "" (found by tests/fuzz/fuzz_ini.c). */
 		if (n > 0 && line[n - 1] == '\\') {
-			strlist_addf(errs, "%s:%d: a line cannot end in '\\' (it would go on "
-			    "to the next line)", ini->path, lineno);
+			strlist_addf(errs, _("%s:%d: a line cannot end in '\\' (it would go on "
+			    "to the next line)"), ini->path, lineno);
 			nerr++;
 			continue;
 		}
@@ -118,7 +119,7 @@ scan_lines(struct ini *ini, const char *text, size_t len, struct strlist *errs)
 		if (line[0] == '[') {
 			const char *close = memchr(line, ']', n);
 			if (close == NULL) {
-				strlist_addf(errs, "%s:%d: section header without ']'", ini->path, lineno);
+				strlist_addf(errs, _("%s:%d: section header without ']'"), ini->path, lineno);
 				nerr++;
 				cur = NULL;
 				continue;
@@ -127,7 +128,7 @@ scan_lines(struct ini *ini, const char *text, size_t len, struct strlist *errs)
 			 * in ']': "[b]x = 1" is a key "[b]x" there, a section
 			 * here (found by tests/fuzz/fuzz_ini.c). */
 			if (line[n - 1] != ']') {
-				strlist_addf(errs, "%s:%d: text after ']' of a section header",
+				strlist_addf(errs, _("%s:%d: text after ']' of a section header"),
 				    ini->path, lineno);
 				nerr++;
 				cur = NULL;
@@ -138,14 +139,14 @@ scan_lines(struct ini *ini, const char *text, size_t len, struct strlist *errs)
 			trim_span(&name, &nn);
 			char *lname = lower_dup(name, nn);
 			if (nn == 0 || strchr(lname, ':') != NULL) {
-				strlist_addf(errs, "%s:%d: bad section name '%s'", ini->path, lineno, lname);
+				strlist_addf(errs, _("%s:%d: bad section name '%s'"), ini->path, lineno, lname);
 				nerr++;
 				free(lname);
 				cur = NULL;
 				continue;
 			}
 			if ((cur = find_section(ini, lname)) != NULL) {
-				strlist_addf(errs, "%s:%d: section [%s] already given at line %d",
+				strlist_addf(errs, _("%s:%d: section [%s] already given at line %d"),
 				    ini->path, lineno, lname, cur->line);
 				nerr++;
 				free(lname);
@@ -161,7 +162,7 @@ scan_lines(struct ini *ini, const char *text, size_t len, struct strlist *errs)
 		}
 		const char *eq = memchr(line, '=', n);
 		if (eq == NULL) {
-			strlist_addf(errs, "%s:%d: expected 'key = value' or '[section]'", ini->path, lineno);
+			strlist_addf(errs, _("%s:%d: expected 'key = value' or '[section]'"), ini->path, lineno);
 			nerr++;
 			continue;
 		}
@@ -169,19 +170,19 @@ scan_lines(struct ini *ini, const char *text, size_t len, struct strlist *errs)
 		size_t kn = (size_t)(eq - line);
 		trim_span(&key, &kn);
 		if (kn == 0) {
-			strlist_addf(errs, "%s:%d: empty key name", ini->path, lineno);
+			strlist_addf(errs, _("%s:%d: empty key name"), ini->path, lineno);
 			nerr++;
 			continue;
 		}
 		if (cur == NULL) {
-			strlist_addf(errs, "%s:%d: key outside any [section]", ini->path, lineno);
+			strlist_addf(errs, _("%s:%d: key outside any [section]"), ini->path, lineno);
 			nerr++;
 			continue;
 		}
 		char *lkey = lower_dup(key, kn);
 		const struct ini_key *prev = find_key(cur, lkey);
 		if (prev != NULL) {
-			strlist_addf(errs, "%s:%d: '%s' already set at line %d", ini->path, lineno,
+			strlist_addf(errs, _("%s:%d: '%s' already set at line %d"), ini->path, lineno,
 			    lkey, prev->line);
 			nerr++;
 			free(lkey);
@@ -214,7 +215,7 @@ read_file(const char *path, char **text, size_t *len, struct strlist *errs)
 {
 	FILE *f = fopen(path, "rb");
 	if (f == NULL) {
-		strlist_addf(errs, "%s:0: cannot read: %s", path, strerror(errno));
+		strlist_addf(errs, _("%s:0: cannot read: %s"), path, strerror(errno));
 		return -1;
 	}
 	struct strbuf sb = SB_INIT;
@@ -225,14 +226,14 @@ read_file(const char *path, char **text, size_t *len, struct strlist *errs)
 	int bad = ferror(f);
 	fclose(f);
 	if (bad) {
-		strlist_addf(errs, "%s:0: read error", path);
+		strlist_addf(errs, _("%s:0: read error"), path);
 		sb_free(&sb);
 		return -1;
 	}
 	*len = sb.len;
 	*text = sb_detach(&sb);
 	if (memchr(*text, '\0', *len) != NULL) {
-		strlist_addf(errs, "%s:0: holds a NUL byte: not a text file", path);
+		strlist_addf(errs, _("%s:0: holds a NUL byte: not a text file"), path);
 		free(*text);
 		return -1;
 	}
@@ -259,7 +260,7 @@ ini_load(const char *path, struct strlist *errs)
 	ini->dict = iniparser_load(path);
 	iniparser_set_error_callback(NULL);
 	if (ini->dict == NULL) {
-		strlist_addf(errs, "%s:0: cannot be parsed", path);
+		strlist_addf(errs, _("%s:0: cannot be parsed"), path);
 		ini_free(ini);
 		return NULL;
 	}
@@ -371,7 +372,7 @@ ini_get_bool(const struct ini *ini, const char *section, const char *key, int de
 		if (strcasecmp(v, no[i]) == 0)
 			return 0;
 	}
-	strlist_addf(errs, "%s:%d: %s: expected yes or no, not '%s'", ini->path,
+	strlist_addf(errs, _("%s:%d: %s: expected yes or no, not '%s'"), ini->path,
 	    ini_line(ini, section, key), key, v);
 	return def;
 }
@@ -387,7 +388,7 @@ ini_get_long(const struct ini *ini, const char *section, const char *key, long d
 	errno = 0;
 	long n = strtol(v, &end, 10);
 	if (errno != 0 || end == v || *end != '\0' || n < min || n > max) {
-		strlist_addf(errs, "%s:%d: %s: expected a whole number from %ld to %ld, not '%s'",
+		strlist_addf(errs, _("%s:%d: %s: expected a whole number from %ld to %ld, not '%s'"),
 		    ini->path, ini_line(ini, section, key), key, min, max, v);
 		return def;
 	}

@@ -18,6 +18,7 @@
 #include "csv.h"
 #include "db.h"
 #include "exchange.h"
+#include "ini.h"
 #include "audit.h"
 #include "practice_copy.h"
 #include "report.h"
@@ -59,10 +60,11 @@ struct options {
 	int practice;
 };
 
+/* In the UI language (early_lang's: the settings are not loaded yet). */
 static void
 usage(FILE *f)
 {
-	fputs("usage: lgotp [OPTIONS]                      the menu\n"
+	fputs(_("usage: lgotp [OPTIONS]                      the menu\n"
 	      "       lgotp [OPTIONS] --screen NAME        new-record entry on screen NAME\n"
 	      "       lgotp [OPTIONS] import NAME FILE     CSV rows into screen NAME's records\n"
 	      "       lgotp [OPTIONS] export NAME [FILE]   screen NAME's records as CSV\n"
@@ -71,8 +73,8 @@ usage(FILE *f)
 	      "       lgotp [OPTIONS] backup DIR           consistent, compacted copy of the database\n"
 	      "       lgotp [OPTIONS] verify DIR           check a copy: every record and index entry\n"
 	      "       lgotp [OPTIONS] audit [NAME [KEY]]   the audit trail as CSV (--user, --since)\n"
-	      "       lgotp --help | --version\n"
-	      "options:\n"
+	      "       lgotp --help | --version\n"), f);
+	fputs(_("options:\n"
 	      "  --db DIR           the database directory (or LGOTP_DB, or conf [database] dir)\n"
 	      "  --conf FILE        settings file (default ./conf/lgotp.ini, else the installed one)\n"
 	      "  --screens DIR      screen files (default: screens/ beside conf/)\n"
@@ -94,9 +96,9 @@ usage(FILE *f)
 	      "  --since DATE       audit: only changes from this day (YYYY-MM-DD, UTC) on\n"
 	      "  --lean             no colour (for slow links)\n"
 	      "  --practice         the TUI on a throw-away copy of the database, with the sample\n"
-	      "                     documents of conf/practice/ to key from, and a score\n"
-	      "exit status: 0 done; 1 some data rejected (each row reported on stderr, and by\n"
-	      "import in FILE.rejects.csv); 2 bad usage or configuration\n", f);
+	      "                     documents of conf/practice/ to key from, and a score\n"), f);
+	fputs(_("exit status: 0 done; 1 some data rejected (each row reported on stderr, and by\n"
+	      "import in FILE.rejects.csv); 2 bad usage or configuration\n"), f);
 }
 
 static int
@@ -148,6 +150,28 @@ pick_lang(const struct options *o, const struct schema *s)
 	if (s && !s->settings.lang_from_locale)
 		return s->settings.lang;
 	return i18n_lang_from_env();
+}
+
+/*
+ * The language before the settings are loaded, for what is said until then
+ * (the usage, an option refused, a problem in the files): LANG (--lang's
+ * "ja" or "en"), else [display] lang of the settings file CONF when it says
+ * ja or en (the file read once more for it; its problems are schema_load's
+ * to report), else the locale.  pick_lang's order.
+ */
+static enum lang
+early_lang(const char *lang, const char *conf)
+{
+	if (lang)
+		return strcmp(lang, "en") == 0 ? LANG_EN : LANG_JA;
+	struct strlist ignored = { 0 };
+	struct ini *ini = file_exists(conf) ? ini_load(conf, &ignored) : NULL;
+	const char *v = ini ? ini_get(ini, "display", "lang") : NULL;
+	enum lang l = v && strcmp(v, "en") == 0 ? LANG_EN : v && strcmp(v, "ja") == 0 ? LANG_JA :
+	    i18n_lang_from_env();
+	ini_free(ini);
+	strlist_free(&ignored);
+	return l;
 }
 
 /* The database directory: --db, else LGOTP_DB, else the settings'; NULL
@@ -206,7 +230,7 @@ encoding_arg(const struct options *o, enum csv_encoding *enc)
 		return 0;
 	int e = csv_encoding_parse(o->encoding);
 	if (e < 0) {
-		fprintf(stderr, "lgotp: --encoding %s: utf-8, utf-8-bom or cp932\n", o->encoding);
+		fprintf(stderr, _("lgotp: --encoding %s: utf-8, utf-8-bom or cp932\n"), o->encoding);
 		return -1;
 	}
 	*enc = (enum csv_encoding)e;
@@ -244,7 +268,7 @@ cmd_import(struct app *app, const struct options *o, char **argv, int argc)
 	else if (strcmp(o->mode, "upsert") == 0)
 		io.mode = IMPORT_UPSERT;
 	else {
-		fprintf(stderr, "lgotp: --mode %s: insert, update or upsert\n", o->mode);
+		fprintf(stderr, _("lgotp: --mode %s: insert, update or upsert\n"), o->mode);
 		return 2;
 	}
 	if (open_db(app, o) != 0)
@@ -372,7 +396,7 @@ cmd_report(struct app *app, const struct options *o, char **argv, int argc)
 	if (o->encoding) {
 		int e = csv_encoding_parse(o->encoding);
 		if (e < 0) {
-			fprintf(stderr, "lgotp: --encoding %s: utf-8, utf-8-bom or cp932\n", o->encoding);
+			fprintf(stderr, _("lgotp: --encoding %s: utf-8, utf-8-bom or cp932\n"), o->encoding);
 			return 2;
 		}
 		enc = (enum csv_encoding)e;
@@ -410,7 +434,7 @@ check_menu_reports(const struct schema *s)
 		for (size_t i = 0; i < s->groups[g].nitems; i++) {
 			const struct menu_item *it = &s->groups[g].items[i];
 			if (it->mode == MENU_REPORT && report_find(s, it->report) == NULL) {
-				fprintf(stderr, "%s:%d: items: no report '%s'\n", it->file, it->line, it->report);
+				fprintf(stderr, _("%s:%d: items: no report '%s'\n"), it->file, it->line, it->report);
 				bad = 1;
 			}
 		}
@@ -447,7 +471,7 @@ cmd_verify(struct app *app, char **argv, int argc)
 }
 
 /* Options that belong to one command only: misplaced, they would be
- * ignored silently, so they are refused. */
+ * ignored silently, so they are refused, naming the commands they are for. */
 static int
 options_fit(const struct options *o, const char *cmd)
 {
@@ -456,22 +480,22 @@ options_fit(const struct options *o, const char *cmd)
 	bool report = cmd && strcmp(cmd, "report") == 0;
 	const char *bad = NULL;
 	if (o->mode && !import)
-		bad = "--mode: import";
+		bad = N_("--mode: import");
 	else if (o->dry_run && !import)
-		bad = "--dry-run: import";
+		bad = N_("--dry-run: import");
 	else if (o->nwhere && !export)
-		bad = "--where: export";
+		bad = N_("--where: export");
 	else if (o->verified && !export)
-		bad = "--verified: export";
+		bad = N_("--verified: export");
 	else if (o->fy && !export && !report)
-		bad = "--fy: export, report";
+		bad = N_("--fy: export, report");
 	else if ((o->user || o->since) && !(cmd && strcmp(cmd, "audit") == 0))
-		bad = "--user, --since: audit";
+		bad = N_("--user, --since: audit");
 	else if (o->practice && cmd)
-		bad = "--practice: the TUI only";
+		bad = N_("--practice: the TUI only");
 	if (bad == NULL)
 		return 0;
-	fprintf(stderr, "lgotp: %s\n", bad);
+	fprintf(stderr, "lgotp: %s\n", _(bad));
 	return -1;
 }
 
@@ -692,7 +716,7 @@ main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c;
+	int c, first = 0;   /* --help, --version or a bad option: the first, said below */
 	/* '+': options stop at the command, so FILE arguments starting with '-' work. */
 	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -705,11 +729,10 @@ main(int argc, char **argv)
 		case 'm': o.mode = optarg; break;
 		case 'y': o.fy = optarg; break;
 		case 'w':
-			if (o.nwhere == MAX_WHERE) {
-				fprintf(stderr, "lgotp: --where: at most %d\n", MAX_WHERE);
-				return 2;
-			}
-			where[o.nwhere++] = optarg;
+			if (o.nwhere < MAX_WHERE)
+				where[o.nwhere++] = optarg;
+			else
+				first = first ? first : c;
 			break;
 		case 'n': o.dry_run = 1; break;
 		case 'v': o.verified = 1; break;
@@ -717,13 +740,25 @@ main(int argc, char **argv)
 		case 'Z': o.since = optarg; break;
 		case 'L': o.lean = 1; break;
 		case 'P': o.practice = 1; break;
-		case 'h': usage(stdout); return 0;
-		case 'V': printf("lgotp %s\n", LGOTP_VERSION); return 0;
-		default: usage(stderr); return 2;
+		case 'h': case 'V': first = first ? first : c; break;
+		default: first = first ? first : '?'; break;
 		}
 	}
-	if (o.lang && strcmp(o.lang, "ja") != 0 && strcmp(o.lang, "en") != 0) {
-		fprintf(stderr, "lgotp: --lang %s: ja or en\n", o.lang);
+	/* What is said from here on is in the language chosen as always: --lang,
+	 * the settings (read once more for it), the locale. */
+	bool lang_ok = !o.lang || strcmp(o.lang, "ja") == 0 || strcmp(o.lang, "en") == 0;
+	char *early_conf = find_conf(&o);
+	i18n_set_lang(early_lang(lang_ok ? o.lang : NULL, early_conf));
+	free(early_conf);
+	switch (first) {
+	case 0: break;
+	case 'h': usage(stdout); return 0;
+	case 'V': printf("lgotp %s\n", LGOTP_VERSION); return 0;
+	case 'w': fprintf(stderr, _("lgotp: --where: at most %d\n"), MAX_WHERE); return 2;
+	default: usage(stderr); return 2;
+	}
+	if (!lang_ok) {
+		fprintf(stderr, _("lgotp: --lang %s: ja or en\n"), o.lang);
 		return 2;
 	}
 	const char *cmd = optind < argc ? argv[optind] : NULL;
@@ -751,7 +786,6 @@ main(int argc, char **argv)
 	}
 
 	struct app app = { 0 };
-	i18n_set_lang(pick_lang(&o, NULL));
 	char *conf = find_conf(&o);
 	struct strlist errs = { 0 };
 	app.schema = schema_load(conf, o.screens, &errs);

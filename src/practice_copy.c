@@ -12,6 +12,7 @@
 
 #include "db.h"
 #include "draft.h"
+#include "i18n.h"
 #include "record.h"
 #include "store.h"
 #include "validate.h"
@@ -63,7 +64,7 @@ practice_copy_remove(struct practice_copy *pc)
 		closedir(d);
 	}
 	if (rmdir(pc->dir) != 0 && errno != ENOENT)
-		fprintf(stderr, "lgotp: %s: the practice copy could not be removed: %s\n", pc->dir,
+		fprintf(stderr, _("lgotp: %s: the practice copy could not be removed: %s\n"), pc->dir,
 		    strerror(errno));
 	free(pc->dir);
 	pc->dir = NULL;

@@ -6,6 +6,7 @@
  */
 #include "record.h"
 
+#include "i18n.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -323,20 +324,20 @@ record_decode(const void *buf, size_t len, struct record **out, char **cause)
 		p += idlen;
 		size_t vlen = 0;
 		if (end - p < 4)
-			bad = "value length is truncated";
+			bad = N_("value length is truncated");
 		else {
 			vlen = get_u32(p);
 			p += 4;
 			if ((size_t)(end - p) < vlen)
-				bad = "value is truncated";
+				bad = N_("value is truncated");
 			else if (vlen == 0)
-				bad = "empty value (never written)";
+				bad = N_("empty value (never written)");
 			else if (memchr(p, '\0', vlen) != NULL)
-				bad = "NUL byte inside the value";
+				bad = N_("NUL byte inside the value");
 		}
 		if (bad != NULL) {
 			char *shown = record_show_id(id, idlen);
-			fail(cause, "record: field %zu (%s): %s", i + 1, shown, bad);
+			fail(cause, "record: field %zu (%s): %s", i + 1, shown, _(bad));
 			free(shown);
 			goto out;
 		}

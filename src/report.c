@@ -66,7 +66,7 @@ table_write_csv(const struct table *t, FILE *f, enum csv_encoding enc, bool head
 {
 	struct csv_writer *w = csv_writer_new(f, enc);
 	if (w == NULL) {
-		fprintf(err, "lgotp: this system cannot write that encoding\n");
+		fprintf(err, "lgotp: %s\n", _("this system cannot write that encoding"));
 		return 2;
 	}
 	int rc = 0;
@@ -78,7 +78,7 @@ table_write_csv(const struct table *t, FILE *f, enum csv_encoding enc, bool head
 	}
 	for (size_t r = 0; r < t->nrows; r++) {
 		if (csv_write(w, (const char *const *)&t->cells[r * t->ncols], t->ncols, true, &why) != 0) {
-			fprintf(err, "lgotp: row %zu (%s): %s\n", r + 1, table_cell(t, r, 0), why);
+			fprintf(err, _("lgotp: row %zu (%s): %s\n"), r + 1, table_cell(t, r, 0), why);
 			free(why);
 			why = NULL;
 			rc = 1;

@@ -80,13 +80,14 @@ xt_row_field(const struct xt_source *src)
 static void xt_err(struct strlist *errs, const struct ini *ini, int line, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-/* Append "FILE:LINE: message" to ERRS. */
+/* Append "FILE:LINE: message" to ERRS; FMT is an English msgid (an xgettext
+ * keyword, i18n.h), said in the UI language. */
 static void
 xt_err(struct strlist *errs, const struct ini *ini, int line, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *msg = xvasprintf(fmt, ap);
+	char *msg = xvasprintf(_(fmt), ap);
 	va_end(ap);
 	strlist_addf(errs, "%s:%d: %s", ini_path(ini), line, msg);
 	free(msg);
@@ -318,7 +319,7 @@ xt_parse(const struct schema *s, const struct ini *ini, const char *sec, struct 
 		char *why = NULL;
 		struct rule *r = NULL;
 		if (rule_parse(ini_get(ini, sec, key), &r, &why) != 0) {
-			xt_err(errs, ini, line, "%s: %s", key, why);
+			strlist_addf(errs, "%s:%d: %s: %s", ini_path(ini), line, key, why);
 			free(why);
 			continue;
 		}
@@ -894,14 +895,14 @@ xt_build(const struct report_def *rd, struct app *app, const struct report_opts 
 	struct ini *ini = ini_load(path, &errs);
 	struct xt_def d = { 0 };
 	if (ini != NULL && !ini_has_section(ini, sec))
-		strlist_addf(&errs, "%s:0: no [%s] section: the report %s reads it", path, sec, rd->name);
+		xt_err(&errs, ini, 0, "no [%s] section: the report %s reads it", sec, rd->name);
 	else if (ini != NULL)
 		xt_parse(app->schema, ini, sec, &d, &errs);
 	ini_free(ini);
 	free(path);
 	free(sec);
 	if (errs.n > 0) {
-		fail(cause, "%s%s", errs.v[0], errs.n > 1 ? " (and more: see lgotp check)" : "");
+		fail_raw(cause, "%s%s", errs.v[0], errs.n > 1 ? _(" (and more: see lgotp check)") : "");
 		strlist_free(&errs);
 		xt_def_free(&d);
 		return -1;

@@ -184,7 +184,7 @@ run_board(struct app *app, const struct report_opts *opts, struct table *t, bool
 {
 	const struct board_def *b = app->schema->board;
 	if (b == NULL || b->bodies == NULL)
-		return fail(cause, "%s", _("the survey board is not set up (conf/survey.ini)"));
+		return fail(cause, "the survey board is not set up (conf/survey.ini)");
 	struct board_run br = { .app = app, .b = b, .t = t, .chase = chase };
 	int fy = opts->fy ? opts->fy : (int)app->schema->settings.survey_year;
 	snprintf(br.fy, sizeof br.fy, "%d", fy);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "i18n.h"
 #include "ini.h"
 #include "rule.h"
 #include "schema.h"
@@ -86,7 +87,7 @@ load_role(struct roles *rs, const struct ini *ini, const char *sec, const struct
 	const char *star = ini_get(ini, sec, "*");
 	struct grant all = { 0 };
 	if (star && parse_grant(star, &all) != 0)
-		strlist_addf(errs, "%s:%d: *: expected none, read, edit or delete (and ', export')",
+		strlist_addf(errs, _("%s:%d: *: expected none, read, edit or delete (and ', export')"),
 		    ini_path(ini), ini_line(ini, sec, "*"));
 	for (size_t i = 0; i < s->nscreens; i++)
 		if (star && !s->screens[i].confidential)
@@ -105,7 +106,7 @@ load_role(struct roles *rs, const struct ini *ini, const char *sec, const struct
 		const char *name = scope ? key + 6 : key;
 		const struct screen_def *sd = schema_screen(s, name);
 		if (sd == NULL) {
-			strlist_addf(errs, "%s:%d: no screen '%s'", ini_path(ini), line, name);
+			strlist_addf(errs, _("%s:%d: no screen '%s'"), ini_path(ini), line, name);
 			continue;
 		}
 		struct grant *g = &r->grants[sd - s->screens];
@@ -119,10 +120,10 @@ load_role(struct roles *rs, const struct ini *ini, const char *sec, const struct
 			size_t n = g->scope ? rule_refs(g->scope, &refs) : 0;
 			for (size_t i = 0; i < n; i++)
 				if (refs[i].kind != RULE_FIELD || schema_field_index(sd, refs[i].a) < 0)
-					strlist_addf(errs, "%s:%d: %s: a scope speaks of the record's own fields "
-					    "only", ini_path(ini), line, key);
+					strlist_addf(errs, _("%s:%d: %s: a scope speaks of the record's own fields "
+					    "only"), ini_path(ini), line, key);
 		} else if (parse_grant(v, g) != 0) {
-			strlist_addf(errs, "%s:%d: %s: expected none, read, edit or delete (and ', export')",
+			strlist_addf(errs, _("%s:%d: %s: expected none, read, edit or delete (and ', export')"),
 			    ini_path(ini), line, key);
 		}
 	}
@@ -152,17 +153,17 @@ roles_load(const char *path, const struct schema *s, struct strlist *errs)
 			h->name = xstrdup(strchr(sec, '.') + 1);
 			const char *v = ini_get(ini, sec, "roles");
 			if (v == NULL)
-				strlist_addf(errs, "%s:%d: [%s] needs roles = ROLE, ...", ini_path(ini),
+				strlist_addf(errs, _("%s:%d: [%s] needs roles = ROLE, ..."), ini_path(ini),
 				    ini_line(ini, sec, NULL), sec);
 			else
 				split_trim(v, ',', &h->roles);
 			for (size_t k = 0; k < ini_nkeys(ini, sec); k++)
 				if (strcmp(ini_key(ini, sec, k), "roles") != 0)
-					strlist_addf(errs, "%s:%d: unknown key '%s' in [%s]", ini_path(ini),
+					strlist_addf(errs, _("%s:%d: unknown key '%s' in [%s]"), ini_path(ini),
 					    ini_line(ini, sec, ini_key(ini, sec, k)), ini_key(ini, sec, k), sec);
 		} else {
-			strlist_addf(errs, "%s:%d: unknown section [%s]: expected [user.NAME], "
-			    "[group.NAME] or [role.NAME]", ini_path(ini), ini_line(ini, sec, NULL), sec);
+			strlist_addf(errs, _("%s:%d: unknown section [%s]: expected [user.NAME], "
+			    "[group.NAME] or [role.NAME]"), ini_path(ini), ini_line(ini, sec, NULL), sec);
 		}
 	}
 	/* Every role a holder names must exist. */
@@ -172,7 +173,7 @@ roles_load(const char *path, const struct schema *s, struct strlist *errs)
 			for (r = 0; r < rs->nroles && strcmp(rs->roles[r].name, rs->holders[h].roles.v[k]); r++)
 				;
 			if (r == rs->nroles)
-				strlist_addf(errs, "%s:%d: no role '%s'", ini_path(ini), rs->holders[h].line,
+				strlist_addf(errs, _("%s:%d: no role '%s'"), ini_path(ini), rs->holders[h].line,
 				    rs->holders[h].roles.v[k]);
 		}
 	ini_free(ini);

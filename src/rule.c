@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "era.h"
+#include "i18n.h"
 #include "text.h"
 #include "util.h"
 
@@ -352,23 +353,23 @@ rule_at_keyword(const struct rule_parser *p)
 /*
  * "at column N: expected WHAT after 'PREV', found 'TOKEN'": the column of
  * the current token, the one before it, and the token itself unless the
- * text has ended.
+ * text has ended.  WHAT is a msgid (N_()) or a token, shown as it is.
  */
 static int
 rule_expected(struct rule_parser *p, const char *what)
 {
 	const struct rule_tok *t = rule_cur(p);
 	struct strbuf sb = SB_INIT;
-	sb_addf(&sb, "at column %d: expected %s", rule_column(p->src, t->off), what);
+	sb_addf(&sb, _("at column %d: expected %s"), rule_column(p->src, t->off), _(what));
 	if (p->pos > 0) {
 		const struct rule_tok *prev = &p->toks[p->pos - 1];
 		/* Quoted text shows with its own quotes. */
 		const char *q = prev->kind == RULE_TOK_TEXT ? "" : "'";
-		sb_addf(&sb, " after %s%.*s%s", q, (int)prev->len, p->src + prev->off, q);
+		sb_addf(&sb, _(" after %s%.*s%s"), q, (int)prev->len, p->src + prev->off, q);
 	}
 	if (t->kind != RULE_TOK_END) {
 		const char *q = t->kind == RULE_TOK_TEXT ? "" : "'";
-		sb_addf(&sb, ", found %s%.*s%s", q, (int)t->len, p->src + t->off, q);
+		sb_addf(&sb, _(", found %s%.*s%s"), q, (int)t->len, p->src + t->off, q);
 	}
 	if (p->cause != NULL)
 		*p->cause = sb_detach(&sb);
@@ -524,7 +525,7 @@ rule_parse_word(struct rule_parser *p, struct rule_val **out)
 	const char *s = p->src + t->off;
 	size_t n = t->len, dot;
 	if (rule_at_keyword(p))
-		return rule_expected(p, "a value");
+		return rule_expected(p, N_("a value"));
 	if (rule_at_word(p, "months"))
 		return rule_parse_call(p, RULE_VAL_MONTHS, out);
 	if (rule_at_word(p, "days"))
@@ -571,7 +572,7 @@ rule_parse_value(struct rule_parser *p, struct rule_val **out)
 	}
 	if (t->kind == RULE_TOK_WORD)
 		return rule_parse_word(p, out);
-	return rule_expected(p, "a value");
+	return rule_expected(p, N_("a value"));
 }
 
 /* Parse a value into the condition C (owned by the rule, so freed on failure too). */
@@ -634,7 +635,7 @@ rule_parse_predicate(struct rule_parser *p, struct rule_cond *c)
 		p->pos++;
 		return rule_parse_operand(p, c);
 	}
-	return rule_expected(p, "an operator (=, !=, <, <=, >, >=, in, not in, between)");
+	return rule_expected(p, N_("an operator (=, !=, <, <=, >, >=, in, not in, between)"));
 }
 
 static int
@@ -645,7 +646,7 @@ rule_parse_cond(struct rule_parser *p)
 	bool filled = rule_at_word(p, "filled"), empty = rule_at_word(p, "empty");
 	if (!filled && !empty && (t->kind != RULE_TOK_WORD || rule_at_keyword(p)) &&
 	    t->kind != RULE_TOK_TEXT)
-		return rule_expected(p, "a condition");
+		return rule_expected(p, N_("a condition"));
 	r->conds = xgrow(r->conds, &r->capconds, r->nconds + 1, sizeof *r->conds);
 	struct rule_cond *c = &r->conds[r->nconds++];
 	memset(c, 0, sizeof *c);
@@ -672,7 +673,7 @@ rule_parse(const char *text, struct rule **out, char **cause)
 		rc = rule_parse_cond(&p);
 	}
 	if (rc == 0 && rule_cur(&p)->kind != RULE_TOK_END)
-		rc = rule_expected(&p, "'and' or the end of the rule");
+		rc = rule_expected(&p, N_("'and' or the end of the rule"));
 	for (size_t i = 0; i < p.ntoks; i++)
 		free(p.toks[i].text);
 	free(p.toks);
@@ -852,7 +853,7 @@ rule_eval_ref(struct rule_ctx *ctx, const struct rule_ref *ref, char **out)
 		free(value);
 		if (why == NULL) {
 			char *name = rule_ref_name(ref);
-			why = xasprintf("cannot read %s", name);
+			why = xasprintf(_("cannot read %s"), name);
 			free(name);
 		}
 		if (ctx->cause != NULL)

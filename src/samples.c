@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ftype.h"
+#include "i18n.h"
 #include "ini.h"
 #include "record.h"
 #include "store.h"
@@ -68,10 +69,10 @@ load_sample(const struct ini *ini, const char *sec, const struct screen_def *sd,
 	smp->line = ini_line(ini, sec, NULL);
 	size_t nkeys = ini_nkeys(ini, sec);
 	if (*smp->name == '\0')
-		strlist_addf(errs, "%s:%d: [%s]: a sample needs a name, e.g. [sample.1]", path,
-		    smp->line, sec);
+		strlist_addf(errs, L_(ctx->lang, "%s:%d: [%s]: a sample needs a name, e.g. [sample.1]"),
+		    path, smp->line, sec);
 	if (nkeys == 0)
-		strlist_addf(errs, "%s:%d: [%s] lists no fields", path, smp->line, sec);
+		strlist_addf(errs, L_(ctx->lang, "%s:%d: [%s] lists no fields"), path, smp->line, sec);
 	smp->values = xcalloc(nkeys ? nkeys : 1, sizeof *smp->values);
 	for (size_t k = 0; k < nkeys; k++) {
 		const char *id = ini_key(ini, sec, k);
@@ -79,14 +80,16 @@ load_sample(const struct ini *ini, const char *sec, const struct screen_def *sd,
 		int line = ini_line(ini, sec, id);
 		int fi = schema_field_index(sd, id);
 		if (fi < 0) {
-			strlist_addf(errs, "%s:%d: [%s] %s: screen %s has no such field", path, line, sec,
-			    id, sd->name);
+			strlist_addf(errs, L_(ctx->lang, "%s:%d: [%s] %s: screen %s has no such field"), path,
+			    line, sec, id, sd->name);
 			continue;
 		}
 		const struct field_def *f = &sd->fields[fi];
 		if (f->readonly || f->compute) {
-			strlist_addf(errs, "%s:%d: [%s] %s: the field is %s, never typed", path, line, sec,
-			    id, f->compute ? "computed" : "readonly");
+			strlist_addf(errs, f->compute ?
+			    L_(ctx->lang, "%s:%d: [%s] %s: the field is computed, never typed") :
+			    L_(ctx->lang, "%s:%d: [%s] %s: the field is readonly, never typed"), path, line, sec,
+			    id);
 			continue;
 		}
 		char *out = NULL, *why = NULL;
@@ -108,7 +111,7 @@ load_sample(const struct ini *ini, const char *sec, const struct screen_def *sd,
 		const char *v = sample_value(smp, i);
 		char *t = v ? trim_dup(v) : NULL;
 		if (t == NULL || *t == '\0')
-			strlist_addf(errs, "%s:%d: [%s]: %s is required on screen %s: give it a value",
+			strlist_addf(errs, L_(ctx->lang, "%s:%d: [%s]: %s is required on screen %s: give it a value"),
 			    path, smp->line, sec, f->id, sd->name);
 		free(t);
 	}
@@ -157,8 +160,8 @@ check_keys(const struct schema *s, const struct sample_set *set, const struct ft
 			if (keys[j] == NULL || strcmp(keys[i], keys[j]) != 0)
 				continue;
 			char *shown = store_key_display(keys[i]);
-			strlist_addf(errs, "%s:%d: [sample.%s]: the same record (%s) as [sample.%s]: "
-			    "the second could not be saved", set->file, set->samples[i].line,
+			strlist_addf(errs, L_(ctx->lang, "%s:%d: [sample.%s]: the same record (%s) as "
+			    "[sample.%s]: the second could not be saved"), set->file, set->samples[i].line,
 			    set->samples[i].name, shown, set->samples[j].name);
 			free(shown);
 			break;
@@ -186,14 +189,15 @@ load_file(const struct schema *s, const char *path, const struct screen_def *sd,
 	for (size_t i = 0; i < nsec; i++) {
 		const char *sec = ini_section(ini, i);
 		if (strncmp(sec, SAMPLE_PREFIX, strlen(SAMPLE_PREFIX)) != 0) {
-			strlist_addf(errs, "%s:%d: unknown section [%s]: expected [sample.NAME]", path,
-			    ini_line(ini, sec, NULL), sec);
+			strlist_addf(errs, L_(ctx->lang, "%s:%d: unknown section [%s]: expected "
+			    "[sample.NAME]"), path, ini_line(ini, sec, NULL), sec);
 			continue;
 		}
 		load_sample(ini, sec, sd, ctx, &set->samples[set->n++], errs);
 	}
 	if (set->n == 0)
-		strlist_addf(errs, "%s:1: no samples: add a [sample.NAME] section per paper form", path);
+		strlist_addf(errs, L_(ctx->lang, "%s:1: no samples: add a [sample.NAME] section per "
+		    "paper form"), path);
 	check_keys(s, set, ctx, errs);
 	ini_free(ini);
 }
@@ -206,7 +210,7 @@ samples_load(const struct schema *s, const char *dir, enum lang lang, struct str
 	if (d == NULL) {
 		if (errno == ENOENT)
 			return ss;          /* no samples declared */
-		strlist_addf(errs, "%s:0: cannot read the directory: %s", dir, strerror(errno));
+		strlist_addf(errs, L_(lang, "%s:0: cannot read the directory: %s"), dir, strerror(errno));
 		free(ss);
 		return NULL;
 	}
@@ -230,8 +234,8 @@ samples_load(const struct schema *s, const char *dir, enum lang lang, struct str
 		char *screen = xstrndup(files.v[i], strlen(files.v[i]) - 4);
 		const struct screen_def *sd = schema_screen(s, screen);
 		if (sd == NULL)
-			strlist_addf(errs, "%s:1: no screen '%s' (a practice file is named after the "
-			    "screen its samples are keyed into)", path, screen);
+			strlist_addf(errs, L_(lang, "%s:1: no screen '%s' (a practice file is named after the "
+			    "screen its samples are keyed into)"), path, screen);
 		else {
 			load_file(s, path, sd, &ctx, &ss->sets[ss->n], errs);
 			if (ss->sets[ss->n].file)

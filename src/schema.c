@@ -9,6 +9,7 @@
 #include "country.h"
 #include "derive.h"
 #include "ftype.h"
+#include "i18n.h"
 #include "ini.h"
 #include "roles.h"
 #include "rule.h"
@@ -51,6 +52,8 @@ starts_with(const char *s, const char *prefix)
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
+/* FMT: an English msgid (ERR and err_at are xgettext keywords, i18n.h), said in the
+ * UI language after "FILE:LINE: ". */
 #define ERR(ini, line, ...) err_at(errs, ini_path(ini), line, __VA_ARGS__)
 
 static void __attribute__((format(printf, 4, 5)))
@@ -58,7 +61,7 @@ err_at(struct strlist *errs, const char *path, int line, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *msg = xvasprintf(fmt, ap);
+	char *msg = xvasprintf(_(fmt), ap);
 	va_end(ap);
 	strlist_addf(errs, "%s:%d: %s", path, line, msg);
 	free(msg);
@@ -824,12 +827,12 @@ check_default(const struct schema *s, const struct screen_def *sd, const struct 
 		const char *dot = strchr(v + 5, '.');
 		char *sec = dot ? xstrndup(v + 5, (size_t)(dot - (v + 5))) : NULL;
 		if (sec == NULL || s->conf == NULL || ini_get(s->conf, sec, dot + 1) == NULL)
-			strlist_addf(errs, "%s:%d: [field.%s] default = %s: no such setting in %s", sd->file,
+			strlist_addf(errs, _("%s:%d: [field.%s] default = %s: no such setting in %s"), sd->file,
 			    f->line, f->id, v, s->settings.conf_path);
 		free(sec);
 		return;
 	}
-	struct ftype_ctx ctx = { .lang = LANG_EN };
+	struct ftype_ctx ctx = { .lang = i18n_lang() };
 	char *out = NULL, *why = NULL;
 	if (f->type->parse(f, &ctx, v, &out, &why) != 0)
 		strlist_addf(errs, "%s:%d: [field.%s] default = %s: %s", sd->file, f->line, f->id, v, why);
@@ -848,7 +851,7 @@ load_screens(struct schema *s, const char *dir, struct strlist *errs)
 {
 	DIR *d = opendir(dir);
 	if (d == NULL) {
-		strlist_addf(errs, "%s:0: cannot read the screens directory: %s", dir, strerror(errno));
+		strlist_addf(errs, _("%s:0: cannot read the screens directory: %s"), dir, strerror(errno));
 		return;
 	}
 	struct strlist files = { 0 };
@@ -861,7 +864,7 @@ load_screens(struct schema *s, const char *dir, struct strlist *errs)
 	closedir(d);
 	qsort(files.v, files.n, sizeof *files.v, cmp_str);
 	if (files.n == 0)
-		strlist_addf(errs, "%s:0: no screen files (*.ini)", dir);
+		strlist_addf(errs, _("%s:0: no screen files (*.ini)"), dir);
 	s->screens = xcalloc(files.n ? files.n : 1, sizeof *s->screens);
 	for (size_t i = 0; i < files.n; i++)
 		load_screen(files.v[i], &s->screens[s->nscreens++], errs);
@@ -873,7 +876,7 @@ load_screens(struct schema *s, const char *dir, struct strlist *errs)
 		for (size_t f = 0; f < sd->nfields; f++) {
 			const struct field_def *fd = &sd->fields[f];
 			if (fd->ref && schema_screen(s, fd->ref) == NULL)
-				strlist_addf(errs, "%s:%d: [field.%s] ref = %s: no such screen", sd->file,
+				strlist_addf(errs, _("%s:%d: [field.%s] ref = %s: no such screen"), sd->file,
 				    fd->line, fd->id, fd->ref);
 			check_default(s, sd, fd, errs);
 		}
@@ -1039,23 +1042,23 @@ bind_rule(const struct schema *s, const struct screen_def *sd, const struct rule
 	for (size_t i = 0; i < n; i++) {
 		const struct rule_ref *ref = &refs[i];
 		if (ref->kind == RULE_FIELD && sd && schema_field_index(sd, ref->a) < 0)
-			strlist_addf(errs, "%s:%d: rule: no field '%s' on this screen", file, line, ref->a);
+			strlist_addf(errs, _("%s:%d: rule: no field '%s' on this screen"), file, line, ref->a);
 		else if (ref->kind == RULE_OTHER) {
 			const struct screen_def *o = schema_screen(s, ref->a);
 			if (o == NULL) {
-				strlist_addf(errs, "%s:%d: rule: no screen '%s'", file, line, ref->a);
+				strlist_addf(errs, _("%s:%d: rule: no screen '%s'"), file, line, ref->a);
 				continue;
 			}
 			if (schema_field_index(o, ref->b) < 0)
-				strlist_addf(errs, "%s:%d: rule: screen %s has no field '%s'", file, line,
+				strlist_addf(errs, _("%s:%d: rule: screen %s has no field '%s'"), file, line,
 				    ref->a, ref->b);
 			for (size_t k = 0; sd && k < o->nkey; k++)
 				if (schema_field_index(sd, o->fields[o->key[k]].id) < 0)
-					strlist_addf(errs, "%s:%d: rule: %s.%s: this screen has no field '%s' to "
-					    "find the %s record by", file, line, ref->a, ref->b,
+					strlist_addf(errs, _("%s:%d: rule: %s.%s: this screen has no field '%s' to "
+					    "find the %s record by"), file, line, ref->a, ref->b,
 					    o->fields[o->key[k]].id, ref->a);
 		} else if (ref->kind == RULE_CONF && (s->conf == NULL || ini_get(s->conf, ref->a, ref->b) == NULL))
-			strlist_addf(errs, "%s:%d: rule: no setting conf:%s.%s", file, line, ref->a, ref->b);
+			strlist_addf(errs, _("%s:%d: rule: no setting conf:%s.%s"), file, line, ref->a, ref->b);
 	}
 }
 
@@ -1073,7 +1076,7 @@ bind_screens(struct schema *s, struct strlist *errs)
 			    schema_screen(s, sd->fields[ef->target].ref) : NULL;
 			for (size_t k = 0; t && k < ef->nsets; k++)
 				if (schema_field_index(t, ef->sets[k].target_field) < 0)
-					strlist_addf(errs, "%s:0: [effect.%s] set.%s: screen %s has no such field",
+					strlist_addf(errs, _("%s:0: [effect.%s] set.%s: screen %s has no such field"),
 					    sd->file, ef->name, ef->sets[k].target_field, t->name);
 		}
 		if (sd->match) {
@@ -1083,7 +1086,7 @@ bind_screens(struct schema *s, struct strlist *errs)
 				sd->match->cand_ja, sd->match->cand_en, sd->match->cand_status_field };
 			for (size_t k = 0; t && k < 5; k++)
 				if (schema_field_index(t, names[k]) < 0)
-					strlist_addf(errs, "%s:0: [match]: screen %s has no field '%s'", sd->file,
+					strlist_addf(errs, _("%s:0: [match]: screen %s has no field '%s'"), sd->file,
 					    t->name, names[k]);
 		}
 	}
@@ -1111,7 +1114,7 @@ load_years(struct schema *s, const char *dir, struct strlist *errs)
 			continue;
 		char *path = xasprintf("%s/%s", dir, de->d_name);
 		if (fy < 1989 || fy > 2200) {
-			strlist_addf(errs, "%s:0: a year file is named after its fiscal year, e.g. 2025.ini",
+			strlist_addf(errs, _("%s:0: a year file is named after its fiscal year, e.g. 2025.ini"),
 			    path);
 			free(path);
 			continue;

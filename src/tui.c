@@ -58,29 +58,27 @@ int
 tui_start(struct app *app, char **cause)
 {
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
-		return fail(cause, "%s",
-		    _("the TUI needs a terminal (scripts can use import and export)"));
+		return fail(cause, "the TUI needs a terminal (scripts can use import and export)");
 	const char *term = getenv("TERM");
 	if (term == NULL || *term == '\0')
-		return fail(cause, "%s", _("TERM is not set"));
+		return fail(cause, "TERM is not set");
 	/* The terminal's description is checked before newterm(): a newterm()
 	 * that fails leaks its half-made screen, and one that succeeds on a
 	 * terminal without cursor addressing would draw garbage. */
 	int err = 0;
 	if (setupterm(term, STDOUT_FILENO, &err) != OK)
-		return fail(cause, _("terminal type '%s' is not known"), term);
+		return fail(cause, "terminal type '%s' is not known", term);
 	bool addressable = cursor_address != NULL && cursor_address[0] != '\0';
 	del_curterm(cur_term);
 	if (!addressable)
 		return fail(cause,
-		    _("terminal type '%s' cannot move the cursor: use an xterm-compatible terminal"),
-		    term);
+		    "terminal type '%s' cannot move the cursor: use an xterm-compatible terminal", term);
 	/* ESC alone never ends an action, so a long wait costs nothing and lets an
 	 * arrow key's bytes arrive split over a slow link (SPEC §4). */
 	set_escdelay(400);
 	screen = newterm(NULL, stdout, stdin);
 	if (screen == NULL)
-		return fail(cause, _("terminal type '%s' is not known"), term);
+		return fail(cause, "terminal type '%s' is not known", term);
 	started = true;
 	atexit(tui_end);
 	/* A terminal that says its line is slow gets the lean display by itself. */

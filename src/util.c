@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
+
 static void
 out_of_memory(void)
 {
@@ -177,6 +179,18 @@ strlist_free(struct strlist *l)
 
 int
 fail(char **cause, const char *fmt, ...)
+{
+	if (cause != NULL) {
+		va_list ap;
+		va_start(ap, fmt);
+		*cause = xvasprintf(i18n_text(i18n_lang(), NULL, fmt), ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+int
+fail_raw(char **cause, const char *fmt, ...)
 {
 	if (cause != NULL) {
 		va_list ap;

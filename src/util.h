@@ -52,8 +52,15 @@ void strlist_add(struct strlist *l, char *s);            /* takes ownership */
 void strlist_addf(struct strlist *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void strlist_free(struct strlist *l);
 
-/* Sets *cause (when cause is not NULL) and returns -1. */
+/*
+ * Sets *cause (when cause is not NULL) and returns -1.  FMT is an English
+ * msgid (an xgettext keyword, i18n.h): the message is in the UI language.
+ */
 int fail(char **cause, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The same with FMT as given: for a format already in the language wanted,
+ * as L_(lang, ...) gives it to modules that take the language, or one with
+ * no words to translate ("%s: %s"). */
+int fail_raw(char **cause, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* strcmp that treats NULL as "". */
 int streq(const char *a, const char *b);

@@ -124,7 +124,7 @@ test_conf_missing_or_broken(void **state)
 	(void)state;
 	char *db = e2e_db_new();
 	char *err = NULL;
-	const char *missing[] = { "--conf", "/nonexistent/lgotp.ini", "check", NULL };
+	const char *missing[] = { "--lang", "en", "--conf", "/nonexistent/lgotp.ini", "check", NULL };
 	assert_int_equal(e2e_run(db, missing, NULL, &err), 2);
 	assert_non_null(strstr(err, "/nonexistent/lgotp.ini:0: cannot read"));
 	free(err);
@@ -132,7 +132,7 @@ test_conf_missing_or_broken(void **state)
 	FILE *f = fopen(conf, "w");
 	fputs("[database]\ndir = x\n[survey\nyear = 2025\n", f);
 	fclose(f);
-	const char *broken[] = { "--conf", conf, "export", "body", NULL };
+	const char *broken[] = { "--lang", "en", "--conf", conf, "export", "body", NULL };
 	assert_int_equal(e2e_run(db, broken, NULL, &err), 2);
 	char *where = xasprintf("%s:3: section header without ']'", conf);
 	assert_non_null(strstr(err, where));

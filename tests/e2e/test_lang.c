@@ -220,6 +220,18 @@ test_locale_choice(void **state)
 		"check", NULL };
 	check_says(db, lang_ja, conf_check, EN_OK);
 	check_says(db, lang_c, conf_check_ja, JA_OK);
+	/* Also before the settings are loaded: the usage, a problem in them. */
+	const char *conf_help[] = { "--conf", conf, "--help", NULL };
+	char *out = NULL, *err = NULL;
+	assert_int_equal(e2e_run_env(db, conf_help, lang_ja, &out, NULL), 0);
+	assert_non_null(strstr(out, "usage: lgotp [OPTIONS]"));
+	free(out);
+	cmd = xasprintf("printf '[display]\\nlang = en\\n[survey]\\nyear = 25\\n' > '%s'", conf);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	assert_int_equal(e2e_run_env(db, conf_check, lang_ja, NULL, &err), 2);
+	assert_non_null(strstr(err, "lgotp.ini:4: year: expected a whole number from 1989 to 2200"));
+	free(err);
 	free(conf);
 
 	/* The TUI: the menu's title from conf/menu.ini in the locale's language. */
@@ -239,7 +251,8 @@ test_locale_choice(void **state)
 	e2e_db_free(db);
 }
 
-/* Messages of the commands follow the same choice: an import's summary. */
+/* Messages of the commands follow the same choice: an import's summary, the
+ * usage, an option refused. */
 static void
 test_command_messages(void **state)
 {
@@ -255,6 +268,29 @@ test_command_messages(void **state)
 	assert_int_equal(e2e_run_env(db, again, lang_c, NULL, &err), 0);
 	assert_non_null(strstr(err, " stored, 0 rejected"));
 	assert_null(strstr(err, "件"));
+	free(err);
+
+	/* Usage and option errors too, though the settings are not read yet. */
+	const char *help[] = { "--help", NULL };
+	char *out = NULL;
+	assert_int_equal(e2e_run(db, help, &out, NULL), 0);
+	assert_non_null(strstr(out, "使い方: lgotp [OPTIONS]                      メニュー\n"));
+	assert_non_null(strstr(out, "\nオプション:\n"));
+	free(out);
+	assert_int_equal(e2e_run_env(db, help, lang_c, &out, NULL), 0);
+	assert_non_null(strstr(out, "usage: lgotp [OPTIONS]                      the menu\n"));
+	assert_null(strstr(out, "使い方"));
+	free(out);
+	const char *help_en[] = { "--lang", "en", "--help", NULL };
+	assert_int_equal(e2e_run(db, help_en, &out, NULL), 0);
+	assert_non_null(strstr(out, "usage: lgotp [OPTIONS]"));
+	free(out);
+	const char *misplaced[] = { "--where", "code=011002", "check", NULL };
+	assert_int_equal(e2e_run(db, misplaced, NULL, &err), 2);
+	assert_non_null(strstr(err, "lgotp: --where: export だけのオプションです\n使い方: "));
+	free(err);
+	assert_int_equal(e2e_run_env(db, misplaced, lang_c, NULL, &err), 2);
+	assert_non_null(strstr(err, "lgotp: --where: export\nusage: "));
 	free(err);
 	e2e_db_free(db);
 }

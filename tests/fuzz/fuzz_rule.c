@@ -8,7 +8,8 @@
  * numbers, dates, text and blanks).  A value "!" makes the resolver fail.
  *
  * Promises checked (rule.h):
- *   - rule_parse gives a rule, or -1 and "at column N: ..." in *cause;
+ *   - rule_parse gives a rule, or -1 and "at column N: ..." in *cause (in
+ *     English, which the target sets: i18n's default is Japanese);
  *   - the references are those of the kinds rule.h lists, with B exactly
  *     for the two-part ones, and each has a name;
  *   - rule_eval hands the resolver one of those same references, and gives
@@ -17,6 +18,7 @@
  */
 #include "fuzz.h"
 
+#include "i18n.h"
 #include "rule.h"
 
 struct fuzz_rule_values {
@@ -116,6 +118,7 @@ fuzz_rule_one(const uint8_t *data, size_t size)
 	struct rule *r = NULL;
 	char *cause = NULL;
 
+	i18n_set_lang(LANG_EN);
 	if (rule_parse(text, &r, &cause) != 0) {
 		FUZZ_CHECK(r == NULL && cause != NULL);
 		FUZZ_CHECK(strncmp(cause, "at column ", 10) == 0);

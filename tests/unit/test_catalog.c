@@ -356,6 +356,8 @@ test_ui_texts(void **state)
 int
 main(void)
 {
+	/* The messages checked are the English ones (i18n's default is Japanese). */
+	i18n_set_lang(LANG_EN);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lookups),
 		cmocka_unit_test(test_small),

@@ -8,6 +8,7 @@
  * files are read from ../shared/data/ when present.
  */
 #include "csv.h"
+#include "i18n.h"
 #include "util.h"
 
 #include <iconv.h>
@@ -783,6 +784,8 @@ test_encoding_parse(void **state)
 int
 main(void)
 {
+	/* The messages checked are the English ones (i18n's default is Japanese). */
+	i18n_set_lang(LANG_EN);
 	const struct CMUnitTest single[] = {
 		cmocka_unit_test(test_cp932_structural_bytes_never_trail),
 		cmocka_unit_test(test_long_field_utf8),

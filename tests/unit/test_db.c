@@ -6,6 +6,7 @@
  */
 /* Ours before cmocka.h, whose fail() macro would hit util.h's fail(). */
 #include "db.h"
+#include "i18n.h"
 #include "util.h"
 
 #include <errno.h>
@@ -1324,6 +1325,8 @@ test_group_sharing(void **state)
 int
 main(void)
 {
+	/* The messages checked are the English ones (i18n's default is Japanese). */
+	i18n_set_lang(LANG_EN);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_open_create_modes, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_put_get_del, fx_setup, fx_teardown),

@@ -8,6 +8,7 @@
 #include "app.h"
 #include "db.h"
 #include "draft.h"
+#include "i18n.h"
 #include "practice_copy.h"
 #include "samples.h"
 #include "schema.h"
@@ -285,6 +286,8 @@ int
 main(void)
 {
 	setlocale(LC_ALL, "C.UTF-8");
+	/* The messages checked are the English ones (i18n's default is Japanese). */
+	i18n_set_lang(LANG_EN);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_copy_prepare_remove, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_database_yet, setup, teardown),

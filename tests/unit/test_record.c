@@ -5,6 +5,7 @@
  * every truncation of valid buffers, and single-byte corruptions.
  */
 /* Ours before cmocka.h, whose fail() macro would hit util.h's fail(). */
+#include "i18n.h"
 #include "record.h"
 #include "util.h"
 
@@ -437,6 +438,8 @@ test_corruptions(void **state)
 int
 main(void)
 {
+	/* The messages checked are the English ones (i18n's default is Japanese). */
+	i18n_set_lang(LANG_EN);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_set_get),
 		cmocka_unit_test(test_set_bad_id_aborts),

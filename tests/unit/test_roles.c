@@ -3,6 +3,7 @@
  * out of '*', group membership, union of roles, scopes on records, and
  * the refusal of a user with no role.
  */
+#include "i18n.h"
 #include "roles.h"
 #include "schema.h"
 #include "util.h"
@@ -181,6 +182,8 @@ int
 main(void)
 {
 	setlocale(LC_ALL, "C.UTF-8");
+	/* The messages checked are the English ones (i18n's default is Japanese). */
+	i18n_set_lang(LANG_EN);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_levels),
 		cmocka_unit_test(test_office_scope),

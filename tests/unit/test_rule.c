@@ -9,6 +9,7 @@
 #include <string.h>
 
 /* The project's headers first: cmocka defines a fail() macro that util.h's fail() would clash with. */
+#include "i18n.h"
 #include "rule.h"
 #include "util.h"
 
@@ -162,6 +163,30 @@ test_parse_errors(void **state)
 	/* A NULL cause is allowed. */
 	struct rule *r = NULL;
 	assert_int_equal(rule_parse("x =", &r, NULL), -1);
+}
+
+/* In Japanese: the message's pieces (what was expected, after what, what
+ * was found) each in Japanese, the tokens as written. */
+static void
+test_parse_errors_japanese(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text, *want;
+	} cases[] = {
+		{ "x = 'a' 'b'", "9 文字目: 'and' かルールの終わり が必要です ('a' の後)。実際は 'b' です" },
+		{ "x = '名前' and", "13 文字目: 条件 が必要です ('and' の後)" },
+		{ "year:survey = 1", "6 文字目: 'year:' の後に SECTION.KEY が必要です" },
+	};
+	i18n_set_lang(LANG_JA);
+	for (size_t i = 0; i < N(cases); i++) {
+		struct rule *r = NULL;
+		char *cause = NULL;
+		assert_int_equal(rule_parse(cases[i].text, &r, &cause), -1);
+		assert_string_equal(cause, cases[i].want);
+		free(cause);
+	}
+	i18n_set_lang(LANG_EN);
 }
 
 static void
@@ -554,8 +579,11 @@ test_ref_name(void **state)
 int
 main(void)
 {
+	/* The messages checked are the English ones (i18n's default is Japanese). */
+	i18n_set_lang(LANG_EN);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_errors),
+		cmocka_unit_test(test_parse_errors_japanese),
 		cmocka_unit_test(test_parse_ok),
 		cmocka_unit_test(test_eval),
 		cmocka_unit_test(test_eval_again),

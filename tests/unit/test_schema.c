@@ -4,6 +4,7 @@
  */
 /* Project headers first: cmocka defines a fail() macro that util.h's fail() would meet. */
 #include "country.h"
+#include "i18n.h"
 #include "schema.h"
 #include "util.h"
 
@@ -229,41 +230,70 @@ static const struct bad_case bad_cases[] = {
 	  "lgotp.ini:2: year: expected a whole number from 1989 to 2200, not '25'" },
 };
 
+/* C's file makes the load fail with C's message among the errors. */
+static void
+check_bad_case(const struct bad_case *c)
+{
+	setup(NULL);
+	if (c->text)
+		write_file(c->file, c->text);
+	else {
+		/* iniparser fails the whole load on a line over 1,022 bytes. */
+		struct strbuf sb = SB_INIT;
+		sb_adds(&sb, "[screen]\ntitle_ja = ");
+		for (int k = 0; k < 400; k++)
+			sb_adds(&sb, "漢");
+		sb_adds(&sb, "\n");
+		write_file(c->file, sb.s);
+		sb_free(&sb);
+	}
+	struct strlist errs = { 0 };
+	struct schema *s = load(&errs);
+	int found = 0;
+	for (size_t e = 0; e < errs.n; e++)
+		if (strstr(errs.v[e], c->expect) != NULL && strncmp(errs.v[e], tmpdir, strlen(tmpdir)) == 0)
+			found = 1;
+	if (!found || s != NULL) {
+		fprintf(stderr, "case '%s': expected '%s', got:\n", c->name, c->expect);
+		for (size_t e = 0; e < errs.n; e++)
+			fprintf(stderr, "  %s\n", errs.v[e]);
+	}
+	assert_null(s);
+	assert_true(found);
+	strlist_free(&errs);
+	teardown(NULL);
+}
+
 static void
 test_bad_files(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < sizeof bad_cases / sizeof bad_cases[0]; i++) {
-		const struct bad_case *c = &bad_cases[i];
-		setup(NULL);
-		if (c->text)
-			write_file(c->file, c->text);
-		else {
-			/* iniparser fails the whole load on a line over 1,022 bytes. */
-			struct strbuf sb = SB_INIT;
-			sb_adds(&sb, "[screen]\ntitle_ja = ");
-			for (int k = 0; k < 400; k++)
-				sb_adds(&sb, "漢");
-			sb_adds(&sb, "\n");
-			write_file(c->file, sb.s);
-			sb_free(&sb);
-		}
-		struct strlist errs = { 0 };
-		struct schema *s = load(&errs);
-		int found = 0;
-		for (size_t e = 0; e < errs.n; e++)
-			if (strstr(errs.v[e], c->expect) != NULL && strncmp(errs.v[e], tmpdir, strlen(tmpdir)) == 0)
-				found = 1;
-		if (!found || s != NULL) {
-			fprintf(stderr, "case '%s': expected '%s', got:\n", c->name, c->expect);
-			for (size_t e = 0; e < errs.n; e++)
-				fprintf(stderr, "  %s\n", errs.v[e]);
-		}
-		assert_null(s);
-		assert_true(found);
-		strlist_free(&errs);
-		teardown(NULL);
-	}
+	for (size_t i = 0; i < sizeof bad_cases / sizeof bad_cases[0]; i++)
+		check_bad_case(&bad_cases[i]);
+}
+
+/* The same messages in Japanese, "FILE:LINE: " kept, the words reordered
+ * where Japanese wants it; a field type's reason in Japanese too. */
+static const struct bad_case bad_cases_ja[] = {
+	{ "settings: bad language", "conf/lgotp.ini", "[display]\nlang = fr\n",
+	  "lgotp.ini:2: lang: ja, en, auto のいずれかを指定してください ('fr' は使えません)" },
+	{ "settings: unknown verify key", "conf/lgotp.ini", "[verify]\nsamples = 3\n",
+	  "lgotp.ini:2: [verify] に不明なキー 'samples'" },
+	{ "not key = value", "screens/s.ini", "[screen]\ntitle_ja = a\njust words\n",
+	  "s.ini:3: 'key = value' か '[section]' の形で書いてください" },
+	{ "default of the wrong type", "screens/s.ini", "[screen]\ntitle_ja = a\ntitle_en = b\nkey = x\n"
+	  "[field.x]\nlabel_ja = x\nlabel_en = x\ntype = date\ndefault = 2023-02-29\n",
+	  "s.ini:5: [field.x] default = 2023-02-29: 2023年2月29日はありません" },
+};
+
+static void
+test_bad_files_japanese(void **state)
+{
+	(void)state;
+	i18n_set_lang(LANG_JA);
+	for (size_t i = 0; i < sizeof bad_cases_ja / sizeof bad_cases_ja[0]; i++)
+		check_bad_case(&bad_cases_ja[i]);
+	i18n_set_lang(LANG_EN);
 }
 
 static void
@@ -328,9 +358,12 @@ int
 main(void)
 {
 	setlocale(LC_ALL, "C.UTF-8");
+	/* The messages checked are the English ones (i18n's default is Japanese). */
+	i18n_set_lang(LANG_EN);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_good_files_load, setup, teardown),
 		cmocka_unit_test(test_bad_files),
+		cmocka_unit_test(test_bad_files_japanese),
 		cmocka_unit_test_setup_teardown(test_defaults, setup, teardown),
 		cmocka_unit_test(test_project_files_load),
 	};

@@ -30,8 +30,12 @@
 #include <unistd.h>
 
 #define PO "src/po/ja.po"
-/* The keywords of src/i18n.h, as xgettext takes them. */
-#define KEYWORDS "-k_ -kC_:1c,2 -kL_:2 -kLC_:2c,3 -kN_ -kNC_:1c,2"
+/* The keywords of src/i18n.h, as xgettext takes them: the macros, and the
+ * functions that translate their format themselves (fail() of util.h, the
+ * configuration loaders' ERR() and err_at() in schema.c, xt_err() in
+ * report_crosstab.c). */
+#define KEYWORDS "-k_ -kC_:1c,2 -kL_:2 -kLC_:2c,3 -kN_ -kNC_:1c,2 -kfail:2 -kERR:3 -kerr_at:4 " \
+	"-kxt_err:4"
 
 /*
  * Japanese that is data, not a message: the same in either language.
