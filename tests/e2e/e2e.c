@@ -189,3 +189,13 @@ e2e_today(void)
 	strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
 	return xstrdup(buf);
 }
+
+void
+e2e_write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "wb");
+	if (f == NULL || fputs(text, f) == EOF || fclose(f) != 0) {
+		perror(path);
+		abort();
+	}
+}

@@ -33,6 +33,9 @@ int e2e_run(const char *db, const char *const *args, char **out, char **err);
 int e2e_run_env(const char *db, const char *const *args, const char *const *env, char **out,
     char **err);
 
+/* Write TEXT to PATH, replacing it; aborts the test when it cannot. */
+void e2e_write_text(const char *path, const char *text);
+
 /* SCREEN's records in DB as UTF-8 CSV (malloc'd); the export must succeed. */
 char *e2e_export(const char *db, const char *screen);
 

@@ -103,21 +103,12 @@ test_ministry_sheet(void **state)
 }
 
 static void
-write_text(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "wb");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
-
-static void
 test_rejects_reported_good_rows_stored(void **state)
 {
 	(void)state;
 	char *db = e2e_db_new();
 	char *path = xasprintf("%s/in.csv", db);
-	write_text(path,
+	e2e_write_text(path,
 	    "code,name,name_kana\n"
 	    "011002,札幌市,さっぽろし\n"           /* line 2: good; hiragana reading folded */
 	    "011001,誤り市,\n"                     /* line 3: bad check digit */
@@ -193,7 +184,7 @@ test_round_trip(void **state)
 			char *first = NULL;
 			assert_int_equal(e2e_run(db, exp, &first, NULL), 0);
 			char *path = xasprintf("%s/%s.csv", db2, all_screens[s]);
-			write_text(path, first);
+			e2e_write_text(path, first);
 			const char *imp[] = { "import", all_screens[s], path, NULL };
 			char *err = NULL;
 			int rc = e2e_run(db2, imp, NULL, &err);
@@ -428,7 +419,7 @@ test_missing_columns(void **state)
 	char *db = e2e_db_new();
 	e2e_seed_bodies(db);
 	char *path = xasprintf("%s/noname.csv", db);
-	write_text(path, "code,name_kana\n012050,むろらんし\n");
+	e2e_write_text(path, "code,name_kana\n012050,むろらんし\n");
 	char *err = NULL;
 	assert_int_equal(import_en(db, "body", path, NULL, NULL, &err), 2);
 	assert_true(reported(err, path, 1, "the column of a required field is missing: name"));
@@ -441,14 +432,14 @@ test_missing_columns(void **state)
 	free(rejects);
 
 	/* A key column without a default: refused too. */
-	write_text(path, "intent,received_on\n1,2024-10-01\n");
+	e2e_write_text(path, "intent,received_on\n1,2024-10-01\n");
 	assert_int_equal(import_en(db, "survey1", path, NULL, NULL, &err), 2);
 	assert_true(reported(err, path, 1, "the key column is missing: body_code"));
 	free(err);
 
 	/* survey1's fy (conf: the survey year) and received_on (today) have
 	 * defaults: the columns may be missing, and a new record gets them. */
-	write_text(path, "body_code,intent\n011002,1\n");
+	e2e_write_text(path, "body_code,intent\n011002,1\n");
 	assert_int_equal(import_en(db, "survey1", path, NULL, NULL, &err), 0);
 	free(err);
 	char *today = e2e_today();
@@ -511,7 +502,7 @@ test_cp932_export_reports_unwritable(void **state)
 	(void)state;
 	char *db = e2e_db_new();
 	char *path = xasprintf("%s/emoji.csv", db);
-	write_text(path, "code,name\n011002,札幌市😀\n012025,函館市\n");
+	e2e_write_text(path, "code,name\n011002,札幌市😀\n012025,函館市\n");
 	char *err = NULL;
 	assert_int_equal(import_en(db, "body", path, NULL, NULL, &err), 0);
 	free(err);
@@ -539,7 +530,7 @@ test_rejects_file_reimports(void **state)
 	char *db = e2e_db_new();
 	char *path = xasprintf("%s/in.csv", db);
 	char *rejects = xasprintf("%s.rejects.csv", path);
-	write_text(path,
+	e2e_write_text(path,
 	    "\xEF\xBB\xBF" "code,name,name_kana\r\n"
 	    "011002,札幌市,\r\n"
 	    "012025,函館市,\"ﾊｺ,ﾀﾞﾃ\"\r\n"              /* 3: a comma inside quotes: fine */
@@ -580,7 +571,7 @@ test_rejects_file_reimports(void **state)
 	char *fixed = read_file(path, NULL);
 	replace_once(&fixed, "012031,", "012050,");
 	replace_once(&fixed, "012068,,", "012068,釧路市,");
-	write_text(path, fixed);
+	e2e_write_text(path, fixed);
 	free(fixed);
 	assert_true(exists(rejects));
 	assert_int_equal(import_en(db, "body", path, "--mode", "upsert", &err), 0);
@@ -601,7 +592,7 @@ test_dry_run(void **state)
 	e2e_seed_bodies(db);
 	char *before = export_of(db, "body", NULL, NULL);
 	char *path = xasprintf("%s/dry.csv", db);
-	write_text(path,
+	e2e_write_text(path,
 	    "code,name\n"
 	    "012050,室蘭市\n"        /* 2: would be stored */
 	    "011002,札幌市\n"        /* 3: stored already */
@@ -620,7 +611,7 @@ test_dry_run(void **state)
 	assert_false(exists(rejects));
 	free(rejects);
 	/* Clean rows: 0. */
-	write_text(path, "code,name\n012050,室蘭市\n");
+	e2e_write_text(path, "code,name\n012050,室蘭市\n");
 	assert_int_equal(import_en(db, "body", path, "--dry-run", NULL, &err), 0);
 	free(err);
 	free(after);
@@ -641,7 +632,7 @@ test_mode_update(void **state)
 	char *db = e2e_db_new();
 	e2e_seed_bodies(db);
 	char *path = xasprintf("%s/upd.csv", db);
-	write_text(path,
+	e2e_write_text(path,
 	    "code,phone\n"
 	    "011002,011-211-2111\n"
 	    "012050,0143-22-1111\n");        /* 3: not stored */
@@ -660,7 +651,7 @@ test_mode_update(void **state)
 	assert_true(reported(err, path, 1, "the column of a required field is missing: name"));
 	free(err);
 	/* Insert (the default) rejects the stored key; upsert takes both. */
-	write_text(path, "code,name,phone\n012050,室蘭市,0143-22-1111\n011002,札幌市,011-000-0000\n");
+	e2e_write_text(path, "code,name,phone\n012050,室蘭市,0143-22-1111\n011002,札幌市,011-000-0000\n");
 	assert_int_equal(import_en(db, "body", path, NULL, NULL, &err), 1);
 	assert_true(reported(err, path, 3, "011002 already exists"));
 	free(err);
@@ -747,7 +738,7 @@ test_export_headings(void **state)
 	/* And the English export imports back. */
 	char *db2 = e2e_db_new();
 	char *path = xasprintf("%s/en.csv", db2);
-	write_text(path, en);
+	e2e_write_text(path, en);
 	char *err = NULL;
 	assert_int_equal(import_en(db2, "body", path, NULL, NULL, &err), 0);
 	free(err);
@@ -770,7 +761,7 @@ test_formula_injection(void **state)
 	(void)state;
 	char *db = e2e_db_new();
 	char *path = xasprintf("%s/f.csv", db);
-	write_text(path,
+	e2e_write_text(path,
 	    "code,name,dept\n"
 	    "011002,\"=HYPERLINK(\"\"http://a.jp\"\",\"\"x\"\")\",@SUM(A1)\n"
 	    "012025,+函館市,-1+2\n"
@@ -794,7 +785,7 @@ test_formula_injection(void **state)
 	/* The export imports back to the same records. */
 	char *db2 = e2e_db_new();
 	char *p2 = xasprintf("%s/back.csv", db2);
-	write_text(p2, csv);
+	e2e_write_text(p2, csv);
 	assert_int_equal(import_en(db2, "body", p2, NULL, NULL, &err), 0);
 	free(err);
 	char *again = export_of(db2, "body", NULL, NULL);
@@ -850,7 +841,7 @@ test_asean_into_history(void **state)
 	char *db = e2e_db_new();
 	/* A copy: an import writes its rejects file beside its input. */
 	char *path = xasprintf("%s/asean.csv", db);
-	write_text(path, text);
+	e2e_write_text(path, text);
 	char *err = NULL;
 	int rc = import_en(db, "history", path, NULL, NULL, &err);
 	if (rc != 0)
@@ -872,7 +863,7 @@ test_asean_into_history(void **state)
 	char *bad = xasprintf("%s/asean.csv", db2);
 	replace_once(&text, "TH,タイ,45,2,47", "TH,タイ,45,2,48");
 	replace_once(&text, "ID,インドネシア,34,10,44", "ID,インドネシア,34,ten,44");
-	write_text(bad, text);
+	e2e_write_text(bad, text);
 	assert_int_equal(import_en(db2, "history", bad, NULL, NULL, &err), 1);
 	assert_true(reported(err, bad, 2, "trainees_fy1996_2017: 48, but the records' count add up to 47"));
 	assert_true(reported(err, bad, 3, "count:"));
@@ -888,7 +879,7 @@ test_asean_into_history(void **state)
 	/* The original into that: TH and ID are new and stored, each of the
 	 * six others has both records stored already and is rejected whole. */
 	char *orig = read_file(ASEAN, NULL);
-	write_text(bad, orig);
+	e2e_write_text(bad, orig);
 	free(orig);
 	assert_int_equal(import_en(db2, "history", bad, NULL, NULL, &err), 1);
 	assert_non_null(strstr(err, "8 rows, 4 stored, 6 rejected"));
@@ -903,12 +894,12 @@ test_asean_into_history(void **state)
 	 * TH first with no FY2011-2017 figure (one record, no total check). */
 	char *db3 = e2e_db_new();
 	char *half = xasprintf("%s/th.csv", db3);
-	write_text(half, "country_alpha2,country_ja,trainees_fy1996_2010,trainees_fy2011_2017,"
+	e2e_write_text(half, "country_alpha2,country_ja,trainees_fy1996_2010,trainees_fy2011_2017,"
 	    "trainees_fy1996_2017\nTH,タイ,45,,\n");
 	assert_int_equal(import_en(db3, "history", half, NULL, NULL, &err), 0);
 	free(err);
 	orig = read_file(ASEAN, NULL);
-	write_text(half, orig);
+	e2e_write_text(half, orig);
 	free(orig);
 	assert_int_equal(import_en(db3, "history", half, NULL, NULL, &err), 1);
 	assert_true(reported(err, half, 2, "1996 / 2010 / TH / all already exists"));

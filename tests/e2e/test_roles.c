@@ -22,15 +22,6 @@
 static char *conf_dir;
 static char *conf_file;
 
-static void
-write_text(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "wb");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
-
 /* A copy of conf/ whose roles.ini gives this user ROLE_TEXT. */
 static void
 make_conf(const char *role_text)
@@ -44,11 +35,11 @@ make_conf(const char *role_text)
 	char *cwd = getcwd(NULL, 0);
 	char *settings = xasprintf("[database]\ndir = data\n[survey]\nyear = 2025\n[display]\nlang = ja\n"
 	    "[paths]\nscreens = %s/screens\n", cwd);
-	write_text(conf_file, settings);
+	e2e_write_text(conf_file, settings);
 	free(settings);
 	free(cwd);
 	char *roles = xasprintf("%s/roles.ini", conf_dir);
-	write_text(roles, role_text);
+	e2e_write_text(roles, role_text);
 	free(roles);
 }
 
@@ -119,7 +110,7 @@ test_office_role_every_path(void **state)
 
 	/* Import: rows outside the scope rejected, the others stored. */
 	char *csv = xasprintf("%s/in.csv", db);
-	write_text(csv, "id,fy,name,country,office,status\n"
+	e2e_write_text(csv, "id,fy,name,country,office,status\n"
 	    "2025-801,2025,LEE Jiho,KR,SEL,applied\n"
 	    "2025-802,2025,WANG Fang,CN,BJS,applied\n");
 	const char *imp[] = { "--lang", "en", "import", "trainee", csv, NULL };

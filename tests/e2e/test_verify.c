@@ -38,15 +38,6 @@ struct fx {
 };
 
 static void
-write_text(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "wb");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
-
-static void
 sh(const char *fmt, const char *a, const char *b)
 {
 	char *cmd = xasprintf(fmt, a, b);
@@ -82,7 +73,7 @@ setup(void **state)
 	char *settings = xasprintf("[database]\ndir = db\n[survey]\nyear = 2025\n[display]\nlang = ja\n"
 	    "[paths]\nscreens = %s/screens\n[verify]\nnew_keyer = 1\nsample = 2\nmax_error_rate = 10\n",
 	    fx->dir);
-	write_text(fx->conf, settings);
+	e2e_write_text(fx->conf, settings);
 	free(settings);
 	char *roles = xasprintf("%s/conf/roles.ini", fx->dir);
 	FILE *f = fopen(roles, "ab");

@@ -27,6 +27,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "app_fixture.h"
+
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,31 +39,8 @@
 #define BEIJING_CSV "../shared/data/lgotp_partial_china_by_field_clair_beijing.csv"
 #define ASEAN_CSV "../shared/data/lgotp_partial_asean_clair_singapore.csv"
 
-struct fx {
-	char dir[64];
-	struct app app;
-};
-
-/* A record from "field=value|field=value". */
-static struct record *
-rec(const char *spec)
-{
-	struct record *r = record_new();
-	struct strlist parts = { 0 };
-	split_trim(spec, '|', &parts);
-	for (size_t i = 0; i < parts.n; i++) {
-		char *eq = strchr(parts.v[i], '=');
-		if (eq) {
-			*eq = '\0';
-			record_set(r, parts.v[i], eq + 1);
-		}
-	}
-	strlist_free(&parts);
-	return r;
-}
-
 static const struct screen_def *
-screen(struct fx *fx, const char *name)
+screen(struct app_fixture *fx, const char *name)
 {
 	const struct screen_def *sd = schema_screen(fx->app.schema, name);
 	assert_non_null(sd);
@@ -70,10 +49,10 @@ screen(struct fx *fx, const char *name)
 
 /* Validate SPEC as the form would and store it as a new record of screen NAME. */
 static void
-save(struct fx *fx, const char *name, const char *spec)
+save(struct app_fixture *fx, const char *name, const char *spec)
 {
 	const struct screen_def *sd = screen(fx, name);
-	struct record *in = rec(spec), *out = NULL;
+	struct record *in = app_fixture_record(spec), *out = NULL;
 	char *why = NULL;
 	int bad;
 	int rc = validate_record(sd, &fx->app.ctx, in, NULL, &out, &bad, &why, NULL);
@@ -88,21 +67,7 @@ save(struct fx *fx, const char *name, const char *spec)
 static int
 setup(void **state)
 {
-	struct fx *fx = xcalloc(1, sizeof *fx);
-	strcpy(fx->dir, "/tmp/lgotp-crosstab-XXXXXX");
-	assert_non_null(mkdtemp(fx->dir));
-	char *why = NULL;
-	assert_int_equal(db_open(fx->dir, &fx->app.db, &why), 0);
-	struct strlist errs = { 0 };
-	fx->app.schema = schema_load("conf/lgotp.ini", NULL, &errs);
-	for (size_t i = 0; i < errs.n; i++)
-		fprintf(stderr, "%s\n", errs.v[i]);
-	strlist_free(&errs);
-	assert_non_null(fx->app.schema);
-	app_set_lang(&fx->app, LANG_EN);
-	fx->app.today = xstrdup("2025-10-10");
-	fx->app.env = (struct lookup_env){ fx->app.db, fx->app.schema, fx->app.today };
-	validate_ctx_init(&fx->app.ctx, &fx->app.env, LANG_EN);
+	struct app_fixture *fx = app_fixture_open("crosstab", "2025-10-10");
 	static const char *const bodies[] = {
 		"code=011002|name=札幌市", "code=130001|name=東京都", "code=131041|name=新宿区",
 		"code=473812|name=竹富町",
@@ -116,20 +81,13 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	struct fx *fx = *state;
-	db_close(fx->app.db);
-	schema_free(fx->app.schema);
-	free(fx->app.today);
-	char *cmd = xasprintf("rm -rf '%s'", fx->dir);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
-	free(fx);
+	app_fixture_close(*state);
 	return 0;
 }
 
 /* Build report NAME (FY 0: every year) into *T. */
 static void
-build(struct fx *fx, const char *name, int fy, struct table *t)
+build(struct app_fixture *fx, const char *name, int fy, struct table *t)
 {
 	const struct report_def *rd = report_find(fx->app.schema, name);
 	assert_non_null(rd);
@@ -216,7 +174,7 @@ assert_totals_consistent(const struct table *t)
 static void
 test_history_ranges_and_single_years(void **state)
 {
-	struct fx *fx = *state;
+	struct app_fixture *fx = *state;
 	save(fx, "history", "fy_from=1996|fy_to=2010|country=TH|field=all|count=45");
 	save(fx, "history", "fy_from=2011|fy_to=2017|country=TH|field=all|count=2");
 	save(fx, "history", "fy_from=1996|fy_to=2010|country=ID|field=all|count=34");
@@ -254,7 +212,7 @@ test_history_ranges_and_single_years(void **state)
 static void
 test_trainees_counted_in_their_fiscal_year(void **state)
 {
-	struct fx *fx = *state;
+	struct app_fixture *fx = *state;
 	save(fx, "history", "fy_from=2019|fy_to=2019|country=KR|field=admin|count=2");
 	save(fx, "trainee", "id=2019-001|fy=2019|name=KIM A|country=KR|status=completed");
 	save(fx, "trainee", "id=2024-001|fy=2024|name=LEE B|country=KR|status=completed");
@@ -296,7 +254,7 @@ test_trainees_counted_in_their_fiscal_year(void **state)
 static void
 test_filtered_statuses_excluded(void **state)
 {
-	struct fx *fx = *state;
+	struct app_fixture *fx = *state;
 	static const char *const statuses[] = { "applied", "screened", "recommended", "withdrawn",
 		"matched", "confirmed" };
 	for (size_t i = 0; i < 6; i++) {
@@ -319,7 +277,7 @@ test_filtered_statuses_excluded(void **state)
 static void
 test_row_and_column_totals(void **state)
 {
-	struct fx *fx = *state;
+	struct app_fixture *fx = *state;
 	save(fx, "history", "fy_from=1996|fy_to=2010|country=TH|field=all|count=45");
 	save(fx, "history", "fy_from=1996|fy_to=2010|country=PH|field=all|count=35");
 	save(fx, "history", "fy_from=2012|fy_to=2012|country=TH|field=econ|count=4");
@@ -344,7 +302,7 @@ test_row_and_column_totals(void **state)
 static void
 test_by_prefecture_through_host_body(void **state)
 {
-	struct fx *fx = *state;
+	struct app_fixture *fx = *state;
 	save(fx, "history", "fy_from=1996|fy_to=2010|country=TH|field=all|count=45");
 	save(fx, "trainee", "id=2024-001|fy=2024|name=A|country=KR|status=completed|host_code=011002");
 	save(fx, "trainee", "id=2025-001|fy=2025|name=B|country=CN|status=training|host_code=130001");
@@ -373,7 +331,7 @@ test_by_prefecture_through_host_body(void **state)
 static void
 test_by_field_labels(void **state)
 {
-	struct fx *fx = *state;
+	struct app_fixture *fx = *state;
 	save(fx, "history", "fy_from=1996|fy_to=2010|country=TH|field=all|count=45");
 	save(fx, "history", "fy_from=2001|fy_to=2001|country=CN|field=env|count=10");
 	save(fx, "trainee", "id=2025-001|fy=2025|name=A|country=CN|status=training|field=econ");
@@ -412,7 +370,7 @@ test_by_field_labels(void **state)
 static void
 test_fy_filter(void **state)
 {
-	struct fx *fx = *state;
+	struct app_fixture *fx = *state;
 	save(fx, "history", "fy_from=1996|fy_to=2010|country=TH|field=all|count=45");
 	save(fx, "history", "fy_from=2011|fy_to=2017|country=TH|field=all|count=2");
 	save(fx, "history", "fy_from=2005|fy_to=2005|country=ID|field=all|count=3");
@@ -457,7 +415,7 @@ test_fy_filter(void **state)
 static void
 test_empty(void **state)
 {
-	struct fx *fx = *state;
+	struct app_fixture *fx = *state;
 	struct table t;
 	build(fx, "by-country", 0, &t);
 	assert_int_equal(t.ncols, 2);
@@ -472,13 +430,13 @@ test_empty(void **state)
 static void
 test_records_without_year_left_out(void **state)
 {
-	struct fx *fx = *state;
+	struct app_fixture *fx = *state;
 	save(fx, "trainee", "id=2025-001|fy=2025|name=A|country=KR|status=training");
 	/* Straight into the store, past the checks that would refuse them. */
 	static const char *const raw[] = { "id=X1|name=B|country=KR|status=training",
 		"id=X2|fy=R7|name=C|country=KR|status=training" };
 	for (size_t i = 0; i < 2; i++) {
-		struct record *r = rec(raw[i]);
+		struct record *r = app_fixture_record(raw[i]);
 		char *why = NULL;
 		assert_int_equal(store_save(fx->app.db, screen(fx, "trainee"), r, NULL, &why), 0);
 		record_free(r);
@@ -492,7 +450,7 @@ test_records_without_year_left_out(void **state)
 
 /* Write TEXT to DIR/reports.ini and point the schema's settings file into DIR. */
 static char *
-use_reports(struct fx *fx, const char *dir, const char *text)
+use_reports(struct app_fixture *fx, const char *dir, const char *text)
 {
 	char *path = xasprintf("%s/reports.ini", dir);
 	FILE *f = fopen(path, "w");
@@ -506,7 +464,7 @@ use_reports(struct fx *fx, const char *dir, const char *text)
 }
 
 static void
-restore_reports(struct fx *fx, char *old)
+restore_reports(struct app_fixture *fx, char *old)
 {
 	free(fx->app.schema->settings.conf_path);
 	fx->app.schema->settings.conf_path = old;
@@ -535,7 +493,7 @@ expect_error(const struct strlist *errs, const char *line, const char *text)
 static void
 test_check_errors(void **state)
 {
-	struct fx *fx = *state;
+	struct app_fixture *fx = *state;
 	struct strlist errs = { 0 };
 	assert_int_equal(report_crosstab_check(fx->app.schema, &errs), 0);
 	for (size_t i = 0; i < errs.n; i++)
@@ -645,7 +603,7 @@ header_col(char **fields, size_t n, const char *header)
 static void
 test_real_beijing_by_field(void **state)
 {
-	struct fx *fx = *state;
+	struct app_fixture *fx = *state;
 	if (access(BEIJING_CSV, R_OK) != 0) {
 		print_message("skipped: %s is absent\n", BEIJING_CSV);
 		skip();
@@ -742,7 +700,7 @@ test_real_beijing_by_field(void **state)
  * and published FY1996-2017 total.
  */
 static void
-read_asean(void (*per_row)(struct fx *, const char *, const char *, const char *), struct fx *fx,
+read_asean(void (*per_row)(struct app_fixture *, const char *, const char *, const char *), struct app_fixture *fx,
     struct strlist *codes, struct strlist *totals)
 {
 	char *why = NULL;
@@ -769,7 +727,7 @@ read_asean(void (*per_row)(struct fx *, const char *, const char *, const char *
 
 /* Two history records for one country: FY1996-2010 and FY2011-2017, no breakdown by field. */
 static void
-save_asean_row(struct fx *fx, const char *code, const char *n1, const char *n2)
+save_asean_row(struct app_fixture *fx, const char *code, const char *n1, const char *n2)
 {
 	char *a = xasprintf("fy_from=1996|fy_to=2010|country=%s|field=all|count=%s", code, n1);
 	char *b = xasprintf("fy_from=2011|fy_to=2017|country=%s|field=all|count=%s", code, n2);
@@ -781,7 +739,7 @@ save_asean_row(struct fx *fx, const char *code, const char *n1, const char *n2)
 
 /* by-country over the ASEAN records: each country's published total, and 233 in all. */
 static void
-check_asean_by_country(struct fx *fx, const struct strlist *codes, const struct strlist *totals)
+check_asean_by_country(struct app_fixture *fx, const struct strlist *codes, const struct strlist *totals)
 {
 	struct table t;
 	build(fx, "by-country", 0, &t);
@@ -806,7 +764,7 @@ check_asean_by_country(struct fx *fx, const struct strlist *codes, const struct 
 static void
 test_real_asean_by_country(void **state)
 {
-	struct fx *fx = *state;
+	struct app_fixture *fx = *state;
 	if (access(ASEAN_CSV, R_OK) != 0) {
 		print_message("skipped: %s is absent\n", ASEAN_CSV);
 		skip();
@@ -838,7 +796,7 @@ test_real_asean_by_country(void **state)
 static void
 test_real_asean_import(void **state)
 {
-	struct fx *fx = *state;
+	struct app_fixture *fx = *state;
 	if (access(ASEAN_CSV, R_OK) != 0) {
 		print_message("skipped: %s is absent\n", ASEAN_CSV);
 		skip();

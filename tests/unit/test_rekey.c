@@ -17,6 +17,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "app_fixture.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,8 +71,8 @@ test_sampling_rule(void **state)
 /* The whole cycle on a database                                      */
 
 struct fx {
-	char dir[64];
-	struct app app;
+	struct app_fixture *base;   /* the database, conf and app */
+	struct app *app_p;
 	const struct screen_def *sd;
 	uint64_t clock;             /* keying times: one second apart */
 };
@@ -79,21 +81,13 @@ static int
 setup(void **state)
 {
 	struct fx *fx = xcalloc(1, sizeof *fx);
-	strcpy(fx->dir, "/tmp/lgotp-rekey-XXXXXX");
-	assert_non_null(mkdtemp(fx->dir));
-	char *why = NULL;
-	assert_int_equal(db_open(fx->dir, &fx->app.db, &why), 0);
-	struct strlist errs = { 0 };
-	fx->app.schema = schema_load("conf/lgotp.ini", NULL, &errs);
-	for (size_t i = 0; i < errs.n; i++)
-		fprintf(stderr, "%s\n", errs.v[i]);
-	strlist_free(&errs);
-	assert_non_null(fx->app.schema);
+	fx->base = app_fixture_open("rekey", "2025-09-02");
+	fx->app_p = &fx->base->app;
 	/* The first record of a keyer, then 1 in 2 below 10% errors. */
-	fx->app.schema->settings.verify_new_keyer = 1;
-	fx->app.schema->settings.verify_sample = 2;
-	fx->app.schema->settings.verify_max_error_rate = 10.0;
-	fx->sd = schema_screen(fx->app.schema, "survey1");
+	fx->app_p->schema->settings.verify_new_keyer = 1;
+	fx->app_p->schema->settings.verify_sample = 2;
+	fx->app_p->schema->settings.verify_max_error_rate = 10.0;
+	fx->sd = schema_screen(fx->app_p->schema, "survey1");
 	assert_non_null(fx->sd);
 	assert_true(fx->sd->verify);
 	fx->clock = 1700000000ull * 1000000000ull;
@@ -105,11 +99,7 @@ static int
 teardown(void **state)
 {
 	struct fx *fx = *state;
-	db_close(fx->app.db);
-	schema_free(fx->app.schema);
-	char *cmd = xasprintf("rm -rf '%s'", fx->dir);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
+	app_fixture_close(fx->base);
 	free(fx);
 	return 0;
 }
@@ -125,7 +115,7 @@ keyed_hook(struct db_txn *txn, void *arg, const struct record *saved, char **cau
 {
 	struct keyed_hook *h = arg;
 	char *key = store_key(h->fx->sd, saved);
-	int rc = rekey_txn_keyed(txn, &h->fx->app.schema->settings, h->fx->sd, key, h->keyer, h->when,
+	int rc = rekey_txn_keyed(txn, &h->fx->app_p->schema->settings, h->fx->sd, key, h->keyer, h->when,
 	    cause);
 	free(key);
 	return rc;
@@ -144,7 +134,7 @@ key_in(struct fx *fx, const char *keyer, const char *code, const char *dept)
 	struct keyed_hook h = { fx, keyer, fx->clock };
 	fx->clock += 1000000000ull;
 	char *why = NULL;
-	assert_int_equal(store_save_ex(fx->app.db, fx->sd, r, NULL, keyed_hook, &h, &why), 0);
+	assert_int_equal(store_save_ex(fx->app_p->db, fx->sd, r, NULL, keyed_hook, &h, &why), 0);
 	char *key = store_key(fx->sd, r);
 	record_free(r);
 	return key;
@@ -159,7 +149,7 @@ version_of(struct fx *fx, const char *key)
 {
 	struct record *r = NULL;
 	char *why = NULL;
-	assert_int_equal(store_get(fx->app.db, fx->sd, key, &r, &why), 0);
+	assert_int_equal(store_get(fx->app_p->db, fx->sd, key, &r, &why), 0);
 	uint32_t v = r->version;
 	record_free(r);
 	return v;
@@ -170,7 +160,7 @@ state_of(struct fx *fx, const char *key)
 {
 	enum rekey_state st;
 	char *why = NULL;
-	assert_int_equal(rekey_state(fx->app.db, fx->sd, key, &st, &why), 0);
+	assert_int_equal(rekey_state(fx->app_p->db, fx->sd, key, &st, &why), 0);
 	return st;
 }
 
@@ -181,7 +171,7 @@ queue(struct fx *fx)
 	struct rekey_item *items;
 	size_t n;
 	char *why = NULL;
-	assert_int_equal(rekey_queue(fx->app.db, fx->sd, &items, &n, &why), 0);
+	assert_int_equal(rekey_queue(fx->app_p->db, fx->sd, &items, &n, &why), 0);
 	struct strbuf sb = SB_INIT;
 	for (size_t i = 0; i < n; i++) {
 		char *shown = store_key_display(items[i].key);
@@ -220,7 +210,7 @@ sums(struct fx *fx, const char *user, const char *field)
 {
 	struct sums s = { user, field, { 0 } };
 	char *why = NULL;
-	assert_int_equal(stats_each(fx->app.db, sum_line, &s, &why), 0);
+	assert_int_equal(stats_each(fx->app_p->db, sum_line, &s, &why), 0);
 	return s.c;
 }
 
@@ -256,18 +246,18 @@ test_cycle(void **state)
 	assert_int_equal(state_of(fx, a), REKEY_KEYED);
 
 	/* Nobody verifies their own record. */
-	assert_int_equal(rekey_finish(fx->app.db, fx->sd, a, version_of(fx, a), "alice", day,
+	assert_int_equal(rekey_finish(fx->app_p->db, fx->sd, a, version_of(fx, a), "alice", day,
 	    compared_fields, NCOMPARED, NULL, 0, NULL, &why), REKEY_OWN);
 
 	/* bob finds no difference. */
-	assert_int_equal(rekey_finish(fx->app.db, fx->sd, a, version_of(fx, a), "bob", day,
+	assert_int_equal(rekey_finish(fx->app_p->db, fx->sd, a, version_of(fx, a), "bob", day,
 	    compared_fields, NCOMPARED, NULL, 0, NULL, &why), 0);
 	assert_int_equal(state_of(fx, a), REKEY_VERIFIED);
 	q = queue(fx);
 	assert_string_equal(q, "");
 	free(q);
 	/* Not twice. */
-	assert_int_equal(rekey_finish(fx->app.db, fx->sd, a, version_of(fx, a), "carol", day,
+	assert_int_equal(rekey_finish(fx->app_p->db, fx->sd, a, version_of(fx, a), "carol", day,
 	    compared_fields, NCOMPARED, NULL, 0, NULL, &why), DB_NOTFOUND);
 
 	/* Checked and accurate now: 1 in 2 from her second record on. */
@@ -281,28 +271,28 @@ test_cycle(void **state)
 
 	/* Changed since bob read it: refused, still waiting. */
 	uint32_t vb = version_of(fx, b);
-	assert_int_equal(rekey_finish(fx->app.db, fx->sd, b, vb + 1, "bob", day, compared_fields,
+	assert_int_equal(rekey_finish(fx->app_p->db, fx->sd, b, vb + 1, "bob", day, compared_fields,
 	    NCOMPARED, NULL, 0, NULL, &why), REKEY_CHANGED);
 	assert_int_equal(state_of(fx, b), REKEY_KEYED);
 
 	/* bob keys dept differently and his value is right: alice's error, stored. */
 	struct rekey_diff diff_b = { "dept", "企画課", "企画部", "企画部", REKEY_SECOND };
 	struct record *fixed = NULL;
-	assert_int_equal(store_get(fx->app.db, fx->sd, b, &fixed, &why), 0);
+	assert_int_equal(store_get(fx->app_p->db, fx->sd, b, &fixed, &why), 0);
 	record_set(fixed, "dept", "企画部");
-	assert_int_equal(rekey_finish(fx->app.db, fx->sd, b, vb, "bob", day, compared_fields,
+	assert_int_equal(rekey_finish(fx->app_p->db, fx->sd, b, vb, "bob", day, compared_fields,
 	    NCOMPARED, &diff_b, 1, fixed, &why), 0);
 	record_free(fixed);
 	assert_int_equal(state_of(fx, b), REKEY_CORRECTED);
 	struct record *now = NULL;
-	assert_int_equal(store_get(fx->app.db, fx->sd, b, &now, &why), 0);
+	assert_int_equal(store_get(fx->app_p->db, fx->sd, b, &now, &why), 0);
 	assert_string_equal(record_get(now, "dept"), "企画部");
 	assert_int_equal(now->version, vb + 1);
 	record_free(now);
 
 	/* bob slips on d's intent; the first keying stands: bob's error. */
 	struct rekey_diff diff_d = { "intent", "1", "2", "1", REKEY_FIRST };
-	assert_int_equal(rekey_finish(fx->app.db, fx->sd, d, version_of(fx, d), "bob", day,
+	assert_int_equal(rekey_finish(fx->app_p->db, fx->sd, d, version_of(fx, d), "bob", day,
 	    compared_fields, NCOMPARED, &diff_d, 1, NULL, &why), 0);
 	assert_int_equal(state_of(fx, d), REKEY_VERIFIED);
 
@@ -324,7 +314,7 @@ test_cycle(void **state)
 	/* Per keyer, and what sampling decides by: 1 error in 21 fields is
 	 * 4.8%, under 10%, so alice stays at 1 in 2. */
 	struct keyer_find kf = { "alice", { 0 }, false };
-	assert_int_equal(rekey_each_keyer(fx->app.db, fx->app.schema, keyer_find, &kf, &why), 0);
+	assert_int_equal(rekey_each_keyer(fx->app_p->db, fx->app_p->schema, keyer_find, &kf, &why), 0);
 	assert_true(kf.found);
 	assert_int_equal(kf.k.keyed, 4);
 	assert_int_equal(kf.k.waiting, 0);
@@ -342,7 +332,7 @@ test_cycle(void **state)
 	q = queue(fx);
 	assert_string_equal(q, "2025 / 011002x");
 	free(q);
-	assert_int_equal(store_delete(fx->app.db, fx->sd, f, 0, &why), 0);
+	assert_int_equal(store_delete(fx->app_p->db, fx->sd, f, 0, &why), 0);
 	q = queue(fx);
 	assert_string_equal(q, "");
 	free(q);
@@ -350,7 +340,7 @@ test_cycle(void **state)
 
 	/* Export's set: verified and corrected, in key order. */
 	struct strlist keys = { 0 };
-	assert_int_equal(rekey_verified_keys(fx->app.db, fx->sd, &keys, &why), 0);
+	assert_int_equal(rekey_verified_keys(fx->app_p->db, fx->sd, &keys, &why), 0);
 	assert_int_equal(keys.n, 3);
 	assert_string_equal(keys.v[0], a);
 	assert_string_equal(keys.v[1], b);
@@ -376,10 +366,10 @@ test_error_rate_brings_all_back(void **state)
 		{ "dept", "国際課", "国際交流課", "国際交流課", REKEY_SECOND },
 	};
 	struct record *fixed = NULL;
-	assert_int_equal(store_get(fx->app.db, fx->sd, a, &fixed, &why), 0);
+	assert_int_equal(store_get(fx->app_p->db, fx->sd, a, &fixed, &why), 0);
 	record_set(fixed, "intent", "3");
 	record_set(fixed, "dept", "国際交流課");
-	assert_int_equal(rekey_finish(fx->app.db, fx->sd, a, fixed->version, "erin", day,
+	assert_int_equal(rekey_finish(fx->app_p->db, fx->sd, a, fixed->version, "erin", day,
 	    compared_fields, NCOMPARED, diffs, 2, fixed, &why), 0);
 	record_free(fixed);
 	/* 2 of 7 fields wrong (28.6%): each of dan's next records is verified. */

@@ -20,35 +20,15 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "app_fixture.h"
+
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-struct fx {
-	char dir[64];
-	struct app app;
-};
-
-static struct record *
-rec(const char *spec)
-{
-	struct record *r = record_new();
-	struct strlist parts = { 0 };
-	split_trim(spec, '|', &parts);
-	for (size_t i = 0; i < parts.n; i++) {
-		char *eq = strchr(parts.v[i], '=');
-		if (eq) {
-			*eq = '\0';
-			record_set(r, parts.v[i], eq + 1);
-		}
-	}
-	strlist_free(&parts);
-	return r;
-}
-
 static const struct screen_def *
-screen(struct fx *fx, const char *name)
+screen(struct app_fixture *fx, const char *name)
 {
 	const struct screen_def *sd = schema_screen(fx->app.schema, name);
 	assert_non_null(sd);
@@ -57,11 +37,11 @@ screen(struct fx *fx, const char *name)
 
 /* Validate SPEC on SCREEN (replacing OLD_KEY's record when given) and save it. */
 static int
-save(struct fx *fx, const char *name, const char *spec, const char *old_key, struct strlist *warn,
+save(struct app_fixture *fx, const char *name, const char *spec, const char *old_key, struct strlist *warn,
     char **why)
 {
 	const struct screen_def *sd = screen(fx, name);
-	struct record *in = rec(spec), *out = NULL, *old = NULL;
+	struct record *in = app_fixture_record(spec), *out = NULL, *old = NULL;
 	char *gwhy = NULL;
 	if (old_key && store_get(fx->app.db, sd, old_key, &old, &gwhy) != 0)
 		fail_msg("no record %s to replace: %s", old_key, gwhy);
@@ -79,7 +59,7 @@ save(struct fx *fx, const char *name, const char *spec, const char *old_key, str
 }
 
 static char *
-field_of(struct fx *fx, const char *name, const char *key, const char *field)
+field_of(struct app_fixture *fx, const char *name, const char *key, const char *field)
 {
 	struct record *r = NULL;
 	char *why = NULL;
@@ -92,20 +72,8 @@ field_of(struct fx *fx, const char *name, const char *key, const char *field)
 static int
 setup(void **state)
 {
-	struct fx *fx = xcalloc(1, sizeof *fx);
-	strcpy(fx->dir, "/tmp/lgotp-workflow-XXXXXX");
-	assert_non_null(mkdtemp(fx->dir));
+	struct app_fixture *fx = app_fixture_open("workflow", "2024-10-10");  /* after 様式1/2's due date, before 様式3's */
 	char *why = NULL;
-	assert_int_equal(db_open(fx->dir, &fx->app.db, &why), 0);
-	struct strlist errs = { 0 };
-	fx->app.schema = schema_load("conf/lgotp.ini", NULL, &errs);
-	for (size_t i = 0; i < errs.n; i++)
-		fprintf(stderr, "%s\n", errs.v[i]);
-	assert_non_null(fx->app.schema);
-	app_set_lang(&fx->app, LANG_EN);
-	fx->app.today = xstrdup("2024-10-10");  /* after 様式1/2's due date, before 様式3's */
-	fx->app.env = (struct lookup_env){ fx->app.db, fx->app.schema, fx->app.today };
-	validate_ctx_init(&fx->app.ctx, &fx->app.env, LANG_EN);
 	static const char *const bodies[] = {
 		"code=011002|name=札幌市", "code=012025|name=函館市", "code=130001|name=東京都",
 		"code=131041|name=新宿区", "code=473812|name=竹富町",
@@ -121,14 +89,7 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	struct fx *fx = *state;
-	db_close(fx->app.db);
-	schema_free(fx->app.schema);
-	free(fx->app.today);
-	char *cmd = xasprintf("rm -rf '%s'", fx->dir);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
-	free(fx);
+	app_fixture_close(*state);
 	return 0;
 }
 
@@ -136,7 +97,7 @@ teardown(void **state)
 static void
 test_survey3_expected_only_after_intent_1_or_2(void **state)
 {
-	struct fx *fx = *state;
+	struct app_fixture *fx = *state;
 	char *why = NULL;
 	static const struct { const char *intent; size_t warnings; } cases[] = {
 		{ "1", 0 }, { "2", 0 }, { "3", 1 }, { "4", 1 },
@@ -148,7 +109,7 @@ test_survey3_expected_only_after_intent_1_or_2(void **state)
 		assert_int_equal(save(fx, "survey1", s1, old, NULL, &why), 0);
 		struct strlist warn = { 0 };
 		const struct screen_def *sd = screen(fx, "survey3");
-		struct record *in = rec("fy=2025|body_code=011002|country1=CN|received_on=2024-10-20"), *out = NULL;
+		struct record *in = app_fixture_record("fy=2025|body_code=011002|country1=CN|received_on=2024-10-20"), *out = NULL;
 		int bad;
 		assert_int_equal(validate_record(sd, &fx->app.ctx, in, NULL, &out, &bad, &why, &warn), 0);
 		if (warn.n != cases[i].warnings)
@@ -173,7 +134,7 @@ struct tcase {
 static void
 test_trainee_dates(void **state)
 {
-	struct fx *fx = *state;
+	struct app_fixture *fx = *state;
 	static const struct tcase cases[] = {
 		/* The usual year: May to March, JIAM in June. */
 		{ "arrival=2025-05-28|jiam_start=2025-06-02|jiam_end=2025-06-27|host_start=2025-07-01|"
@@ -221,7 +182,7 @@ test_trainee_dates(void **state)
 static void
 test_trainee_status_forward_and_logged(void **state)
 {
-	struct fx *fx = *state;
+	struct app_fixture *fx = *state;
 	char *why = NULL;
 	static const char *const path[] = { "applied", "screened", "recommended", "matched",
 		"confirmed", "arrived", "jiam", "training", "completed" };
@@ -260,7 +221,7 @@ test_trainee_status_forward_and_logged(void **state)
 static void
 test_cost_allocation(void **state)
 {
-	struct fx *fx = *state;
+	struct app_fixture *fx = *state;
 	static const struct { const char *spec, *total, *allocation; } cases[] = {
 		/* A prefecture: a fixed amount per body, whatever the trainees. */
 		{ "fy=2025|host_code=130001|trainees=2|stay_months=12|airfare=300000|housing=600000",
@@ -281,7 +242,7 @@ test_cost_allocation(void **state)
 		if (rc != 0)
 			fprintf(stderr, "case %zu: %s\n", i, why);
 		assert_int_equal(rc, 0);
-		struct record *r = rec(cases[i].spec);
+		struct record *r = app_fixture_record(cases[i].spec);
 		char *key = store_key(screen(fx, "cost"), r);
 		char *total = field_of(fx, "cost", key, "total");
 		char *alloc = field_of(fx, "cost", key, "allocation");
@@ -297,7 +258,7 @@ test_cost_allocation(void **state)
 static void
 test_briefing_deadline(void **state)
 {
-	struct fx *fx = *state;
+	struct app_fixture *fx = *state;
 	struct strlist warn = { 0 };
 	char *why = NULL;
 	assert_int_equal(save(fx, "briefing", "fy=2025|body_code=011002|name=山田|email=a@example.jp|"
@@ -314,7 +275,7 @@ test_briefing_deadline(void **state)
 static void
 test_request_assigns_trainee(void **state)
 {
-	struct fx *fx = *state;
+	struct app_fixture *fx = *state;
 	char *why = NULL;
 	assert_int_equal(save(fx, "trainee", "id=2025-200|fy=2025|name=NGUYEN An|country=VN|"
 	    "status=recommended|ja_level=2|en_level=1", NULL, NULL, &why), 0);
@@ -342,7 +303,7 @@ test_request_assigns_trainee(void **state)
 static void
 test_delete_refused_while_referred(void **state)
 {
-	struct fx *fx = *state;
+	struct app_fixture *fx = *state;
 	char *why = NULL;
 	assert_int_equal(save(fx, "survey1", "fy=2025|body_code=012025|intent=1|received_on=2024-10-01",
 	    NULL, NULL, &why), 0);
@@ -362,7 +323,7 @@ test_delete_refused_while_referred(void **state)
 static void
 test_status_board(void **state)
 {
-	struct fx *fx = *state;
+	struct app_fixture *fx = *state;
 	char *why = NULL;
 	/* 札幌市: 様式1 on time with intent 1, so 様式3 is expected (not yet due). */
 	assert_int_equal(save(fx, "survey1", "fy=2025|body_code=011002|intent=1|received_on=2024-10-01",
