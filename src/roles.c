@@ -1,7 +1,6 @@
 #include "roles.h"
 
 #include <grp.h>
-#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -280,16 +279,30 @@ access_for_self(const struct roles *rs, const struct schema *s)
 {
 	const char *user = audit_user();
 	struct strlist groups = { 0 };
-	struct passwd *pw = getpwuid(geteuid());
-	gid_t list[256];
-	int n = 256;
-	if (pw && getgrouplist(pw->pw_name, pw->pw_gid, list, &n) >= 0) {
-		for (int i = 0; i < n; i++) {
-			struct group *gr = getgrgid(list[i]);
-			if (gr)
-				strlist_add(&groups, xstrdup(gr->gr_name));
-		}
+	/*
+	 * The groups this process runs with (its effective group and the
+	 * supplementary ones), which are also what the kernel checks on the
+	 * database's group-owned files: someone added to a group has its rights
+	 * from their next login, as they have its files.  getgrouplist would
+	 * instead ask every group database nsswitch.conf names, and Debian's
+	 * "files systemd" loads libnss_systemd with libcap and libm into every
+	 * start (half a million instructions, a megabyte mapped) for an answer
+	 * the process already holds.  getgrgid finds a name in /etc/group
+	 * without going further.
+	 */
+	int n = getgroups(0, NULL);
+	gid_t *list = xcalloc((size_t)(n > 0 ? n : 0) + 1, sizeof *list);
+	list[0] = getegid();
+	n = n > 0 ? getgroups(n, list + 1) : 0;
+	for (int i = 0; i <= n; i++) {
+		bool seen = false;
+		for (int j = 0; j < i && !seen; j++)
+			seen = list[j] == list[i];
+		struct group *gr = seen ? NULL : getgrgid(list[i]);
+		if (gr)
+			strlist_add(&groups, xstrdup(gr->gr_name));
 	}
+	free(list);
 	strlist_add(&groups, NULL);
 	struct access *a = access_for(rs, s, user, (const char *const *)groups.v);
 	groups.n--;

@@ -47,7 +47,7 @@ struct access;
  */
 struct access *access_for(const struct roles *roles, const struct schema *s, const char *user,
     const char *const *groups);
-/* The rights of the process's own user (getpwuid, getgrouplist). */
+/* The rights of the process's own user and the groups it runs with (getgroups). */
 struct access *access_for_self(const struct roles *roles, const struct schema *s);
 void access_free(struct access *a);
 
