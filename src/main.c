@@ -647,7 +647,13 @@ main(int argc, char **argv)
 	app.lang = pick_lang(&o, NULL);
 	char *conf = find_conf(&o);
 	struct strlist errs = { 0 };
-	app.schema = schema_load(conf, o.screens, &errs);
+	/* `--screen NAME` reads the files that screen needs; the other screens'
+	 * files are read if it comes to need them.  Everything else reads and
+	 * checks them all first. */
+	if (cmd == NULL && o.screen)
+		app.schema = schema_load_for(conf, o.screens, o.screen, &errs);
+	else
+		app.schema = schema_load(conf, o.screens, &errs);
 	free(conf);
 	for (size_t i = 0; i < errs.n; i++)
 		fprintf(stderr, "%s\n", errs.v[i]);
