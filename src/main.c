@@ -139,8 +139,9 @@ pick_lang(const struct options *o, const struct schema *s)
 	return s ? s->settings.lang : LANG_JA;
 }
 
+/* The database of --db, LGOTP_DB or the settings, opened with FLAGS (DB_OPEN_*). */
 static int
-open_db(struct app *app, const struct options *o)
+open_db_flags(struct app *app, const struct options *o, int flags)
 {
 	const char *dir = o->db_dir;
 	if (dir == NULL)
@@ -153,13 +154,19 @@ open_db(struct app *app, const struct options *o)
 		return -1;
 	}
 	char *why = NULL;
-	if (db_open(dir, &app->db, &why) != 0) {
+	if (db_open_flags(dir, flags, &app->db, &why) != 0) {
 		fprintf(stderr, "lgotp: %s\n", why);
 		free(why);
 		return -1;
 	}
 	app->env.db = app->db;
 	return 0;
+}
+
+static int
+open_db(struct app *app, const struct options *o)
+{
+	return open_db_flags(app, o, 0);
 }
 
 static const struct screen_def *
@@ -546,7 +553,8 @@ run_tui(struct app *app, const struct options *o)
 	if (sd && access_level(app->access, sd) < ACCESS_EDIT)
 		return refuse(app, T(app, "この画面に入力する権限がありません:", "may not enter records on"),
 		    sd->name);
-	if (open_db(app, o) != 0)
+	/* An operator reads a few records at a time, here and there. */
+	if (open_db_flags(app, o, DB_OPEN_RANDOM) != 0)
 		return 2;
 	char *why = NULL;
 	if (tui_start(app, &why) != 0) {
