@@ -123,12 +123,18 @@ today_iso(void)
 	return xstrdup(buf);
 }
 
-/* Japanese must work even where LANG is unset or C (Tera Term, PuTTY). */
+/*
+ * Japanese must work even where LANG is unset or C (Tera Term, PuTTY).
+ * Only the character type is taken from the locale: it is all lgotp uses
+ * (UTF-8, character widths); numbers, dates and messages are its own, and
+ * the other categories stay "C", so a report's 12.5 is never written
+ * 12,5.  Loading every category read a dozen locale files at each start.
+ */
 static void
 set_locale(void)
 {
-	if (setlocale(LC_ALL, "") == NULL || strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
-		setlocale(LC_ALL, "C.UTF-8");
+	if (setlocale(LC_CTYPE, "") == NULL || strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
+		setlocale(LC_CTYPE, "C.UTF-8");
 }
 
 static enum lang

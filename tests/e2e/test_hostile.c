@@ -144,6 +144,35 @@ test_conf_missing_or_broken(void **state)
 }
 
 /*
+ * LANG unset or C, as Tera Term and PuTTY often leave it over SSH: the
+ * character type falls back to UTF-8 and Japanese is drawn and typed as
+ * usual.
+ */
+static void
+test_locale_c(void **state)
+{
+	(void)state;
+	char *db = e2e_db_new();
+	e2e_seed_bodies(db);
+	char *argv[] = { (char *)vt_lgotp_bin(), "--db", db, "--screen", "survey1", NULL };
+	char *env_c[] = { "LANG=C", "LC_ALL", NULL };
+	struct vt_opts o = { .rows = 24, .cols = 80, .argv = argv, .envp_extra = env_c,
+		.capture_stderr = true };
+	struct vt *vt = vt_spawn_opts(&o);
+	assert_int_equal(vt_wait_text(vt, "様式1", -1), 0);
+	assert_int_equal(vt_wait_text(vt, "^S 保存", -1), 0);
+	vt_settle(vt, -1, -1);
+	vt_type_slow(vt, "011002", -1);
+	assert_int_equal(vt_wait_text(vt, "札幌市", -1), 0);
+	vt_ctrl(vt, 'q');
+	assert_int_equal(vt_wait_text(vt, "破棄しますか", -1), 0);
+	vt_type(vt, "y");
+	assert_int_equal(vt_wait_exit(vt, -1, NULL), 0);
+	vt_free(vt);
+	e2e_db_free(db);
+}
+
+/*
  * A screen file with an error that the screen opened does not need:
  * `check` and the menu refuse with file:line; `--screen body` starts, and
  * its delete, which looks at every screen for references, is refused with
@@ -246,6 +275,7 @@ main(void)
 		cmocka_unit_test(test_terminals),
 		cmocka_unit_test(test_conf_missing_or_broken),
 		cmocka_unit_test(test_broken_screen_not_needed),
+		cmocka_unit_test(test_locale_c),
 		cmocka_unit_test(test_stored_escapes_shown_escaped),
 	};
 	return cmocka_run_group_tests_name("e2e_hostile", tests, NULL, NULL);
