@@ -136,7 +136,10 @@ test_same_record_two_processes(void **state)
 	assert_int_equal(store_save(db, sd, r, NULL, &why), 0);
 	record_free(r);
 	db_close(db);
-	int pipefd[2];
+	/* READ: the second has read (the first saves only then); SAVED: the
+	 * first has saved (the second saves only then). */
+	int readfd[2], pipefd[2];
+	assert_int_equal(pipe(readfd), 0);
 	assert_int_equal(pipe(pipefd), 0);
 	pid_t pid[2];
 	for (int k = 0; k < 2; k++) {
@@ -150,6 +153,10 @@ test_same_record_two_processes(void **state)
 				_exit(11);
 			/* Both have read; now both write, one after the other. */
 			char c;
+			if (k == 1 && write(readfd[1], "r", 1) != 1)
+				_exit(15);
+			if (k == 0 && read(readfd[0], &c, 1) != 1)
+				_exit(16);
 			if (k == 1 && read(pipefd[0], &c, 1) != 1)
 				_exit(12);
 			record_set(mine, "dept", k ? "B" : "A");
@@ -173,6 +180,8 @@ test_same_record_two_processes(void **state)
 	assert_int_equal(r->version, 2);
 	record_free(r);
 	db_close(db);
+	close(readfd[0]);
+	close(readfd[1]);
 	close(pipefd[0]);
 	close(pipefd[1]);
 }
