@@ -497,6 +497,11 @@ main(void)
 			note_add("dialog's peak RSS with the form filled: %.1f MiB, %.1f anonymous + %.1f "
 			    "mapped files (the C library, libm, ncurses, the locale).", df.rss_kb / 1024.0,
 			    df.anon_kb / 1024.0, df.file_kb / 1024.0);
+		note_add("lgotp's RSS counts the database pages it has read, and the kernel maps "
+		    "whole page-cache folios around each one (up to 2 MiB), so that share depends on "
+		    "how the file came into the cache: the same session maps a few hundred KiB of it "
+		    "with the cache cold and tens of MiB after the file was read through.  It is page "
+		    "cache, shared with every other process, not memory of lgotp's own.");
 	}
 
 	/* 5. Look-ups through the library. */
