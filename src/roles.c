@@ -329,25 +329,21 @@ index_of(const struct access *a, const struct screen_def *sd)
 
 /*
  * The union of the user's roles on SD: the highest level, export if any
- * role gives it, and (in *SCOPES, when not NULL; *NSCOPES of them) the
- * scopes ORed, none when any role gives SD unscoped.  A roles file gives
- * a user a few roles, so this is asked each time rather than kept.
+ * role gives it, and whether any role gives SD unscoped (*UNSCOPED; else
+ * the grants' scopes are ORed, see access_in_scope).  A roles file gives a
+ * user a few roles, so this is worked out each time rather than kept.
  */
 static enum access_level
-union_of(const struct access *a, const struct screen_def *sd, bool *export,
-    const struct rule **scopes, size_t *nscopes)
+union_of(const struct access *a, const struct screen_def *sd, bool *export, bool *unscoped)
 {
-	if (a->roles == NULL) {
-		*export = true;
-		if (nscopes)
-			*nscopes = 0;
+	*export = true;
+	*unscoped = true;
+	if (a->roles == NULL)
 		return ACCESS_DELETE;
-	}
 	size_t si = index_of(a, sd);
 	enum access_level level = ACCESS_NONE;
-	bool unscoped = false;
-	size_t n = 0;
 	*export = false;
+	*unscoped = false;
 	for (size_t r = 0; r < a->nroles; r++) {
 		struct grant tmp;
 		const struct grant *g = role_grant(a->roles[r], si, sd, &tmp);
@@ -356,29 +352,24 @@ union_of(const struct access *a, const struct screen_def *sd, bool *export,
 		if (g->level > level)
 			level = g->level;
 		*export |= g->export;
-		if (g->scope == NULL)
-			unscoped = true;
-		else if (scopes)
-			scopes[n++] = g->scope;
+		*unscoped |= g->scope == NULL;
 	}
-	if (nscopes)
-		*nscopes = unscoped ? 0 : n;
 	return level;
 }
 
 enum access_level
 access_level(const struct access *a, const struct screen_def *sd)
 {
-	bool export;
-	return a ? union_of(a, sd, &export, NULL, NULL) : ACCESS_DELETE;
+	bool export, unscoped;
+	return a ? union_of(a, sd, &export, &unscoped) : ACCESS_DELETE;
 }
 
 bool
 access_export(const struct access *a, const struct screen_def *sd)
 {
-	bool export = true;
+	bool export = true, unscoped;
 	if (a)
-		(void)union_of(a, sd, &export, NULL, NULL);
+		(void)union_of(a, sd, &export, &unscoped);
 	return export;
 }
 
@@ -401,24 +392,30 @@ access_in_scope(const struct access *a, const struct screen_def *sd, const struc
 {
 	if (a == NULL)
 		return true;
-	bool export;
-	const struct rule **scopes = xcalloc(a->nroles + 1, sizeof *scopes);
-	size_t nscopes;
-	bool in = union_of(a, sd, &export, scopes, &nscopes) != ACCESS_NONE && nscopes == 0;
-	for (size_t k = 0; !in && k < nscopes; k++) {
+	bool export, unscoped;
+	if (union_of(a, sd, &export, &unscoped) == ACCESS_NONE)
+		return false;
+	if (unscoped)
+		return true;
+	/* Every role reaching SD has a scope: R is in when one of them holds. */
+	size_t si = index_of(a, sd);
+	for (size_t k = 0; k < a->nroles; k++) {
+		struct grant tmp;
+		const struct grant *g = role_grant(a->roles[k], si, sd, &tmp);
+		if (!g->given || g->level == ACCESS_NONE)
+			continue;
 		bool holds = false;
 		char *why = NULL;
 		/* A scope is strict: an empty value is outside it, unlike checks. */
 		const struct rule_ref *refs;
-		size_t n = rule_refs(scopes[k], &refs);
+		size_t n = rule_refs(g->scope, &refs);
 		bool empty = false;
 		for (size_t j = 0; j < n; j++)
 			empty |= *record_get(r, refs[j].a) == '\0';
-		if (!empty && rule_eval(scopes[k], scope_resolve, (void *)r, "", &holds, &why) == 0 &&
+		if (!empty && rule_eval(g->scope, scope_resolve, (void *)r, "", &holds, &why) == 0 &&
 		    holds)
-			in = true;
+			return true;
 		free(why);
 	}
-	free(scopes);
-	return in;
+	return false;
 }
