@@ -30,7 +30,18 @@ SANFLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-
 endif
 # ncurses' .pc asks for _XOPEN_SOURCE=600; the project is built for 700 throughout.
 PKG_CFLAGS = $(filter-out -D_XOPEN_SOURCE=% -D_DEFAULT_SOURCE,$(shell pkg-config --cflags $(PKGS) 2>/dev/null))
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -liniparser -lunistring
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -liniparser
+# libunistring (NFKC) is opened by src/text.c when first needed, not linked:
+# loading it cost every start more than any other library.  Its soname, as
+# the linker would find it.
+UNISTRING_SONAME := $(shell objdump -p $$($(CC) -print-file-name=libunistring.so) 2>/dev/null | \
+	awk '/SONAME/ { print $$2 }')
+ifneq ($(UNISTRING_SONAME),)
+DEFS      += -DUNISTRING_SONAME='"$(UNISTRING_SONAME)"'
+endif
+# The fuzz targets (also replayed by a unit test) check lgotp's UTF-8
+# against libunistring's own u8_check, an oracle independent of src/text.c.
+ORACLE_LIBS := -lunistring
 ALL_CFLAGS = $(WARN) $(DEFS) $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS) -Isrc -MMD -MP
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 
@@ -72,7 +83,7 @@ $(MO): src/po/ja.po
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIBA) | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $< $(ALL_LDFLAGS) $(LIBA) \
-		$(PKG_LIBS) $(shell pkg-config --libs cmocka)
+		$(PKG_LIBS) $(ORACLE_LIBS) $(shell pkg-config --libs cmocka)
 
 $(BUILD)/tests/%.o: tests/e2e/%.c tests/e2e/vt.h tests/e2e/e2e.h | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) -Itests/e2e $(shell pkg-config --cflags vterm) -c -o $@ $<
@@ -150,7 +161,7 @@ FUZZ_LIBSRC := $(filter-out src/main.c src/tui.c src/ui_%.c,$(SRC))
 build/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(FUZZ_LIBSRC)
 	@mkdir -p build/fuzz
 	clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-		$(DEFS) $(PKG_CFLAGS) -Isrc -Itests/fuzz -o $@ $< $(FUZZ_LIBSRC) $(PKG_LIBS)
+		$(DEFS) $(PKG_CFLAGS) -Isrc -Itests/fuzz -o $@ $< $(FUZZ_LIBSRC) $(PKG_LIBS) $(ORACLE_LIBS)
 
 # clang and libFuzzer's runtime, only when fuzzing.
 fuzz-deps: deps

@@ -10,6 +10,7 @@
 #include "csv.h"
 
 #include "i18n.h"
+#include "text.h"
 #include "util.h"
 
 #include <errno.h>
@@ -18,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistr.h>
 
 #define NO_ICONV ((iconv_t)-1)
 
@@ -310,11 +310,10 @@ scan_error_cause(const struct csv_reader *r, char **cause)
 static bool
 raw_utf8_ok(const struct csv_reader *r, size_t *bad)
 {
-	const uint8_t *s = (const uint8_t *)r->raw.s;
-	const uint8_t *e = u8_check(s, r->raw.len);
-	if (e == NULL)
+	size_t ok = text_valid_prefix(r->raw.s, r->raw.len);
+	if (ok == r->raw.len)
 		return true;
-	*bad = (size_t)(e - s);
+	*bad = ok;
 	return false;
 }
 
@@ -445,7 +444,7 @@ csv_open_mem(const void *data, size_t len, enum csv_encoding enc, char **cause)
 	case CSV_AUTO:
 		if (bom)
 			r->enc = CSV_UTF8_BOM;
-		else if (u8_check((const uint8_t *)r->buf, r->len) == NULL)
+		else if (text_valid_utf8(r->buf, r->len))
 			r->enc = CSV_UTF8;
 		else if (detect(r, cause) == -1)
 			goto fail;
@@ -664,7 +663,7 @@ struct csv_writer {
  * as U+FF5E, and so on.  Accepted because a Japanese reader sees the same
  * character (see csv.h); no other change in a round trip is. */
 static const struct {
-	ucs4_t from, reads_as;
+	uint32_t from, reads_as;
 } twins[] = {
 	{ 0x00A2, 0xFFE0 }, { 0x00A3, 0xFFE1 }, { 0x00AC, 0xFFE2 },
 	{ 0x2014, 0x2015 }, { 0x2016, 0x2225 }, { 0x2212, 0xFF0D },
@@ -672,7 +671,7 @@ static const struct {
 };
 
 static bool
-is_twin(ucs4_t from, ucs4_t reads_as)
+is_twin(uint32_t from, uint32_t reads_as)
 {
 	for (size_t i = 0; i < sizeof twins / sizeof twins[0]; i++) {
 		if (twins[i].from == from && twins[i].reads_as == reads_as)
@@ -740,7 +739,7 @@ field_fail(char **cause, size_t idx, const char *fmt, ...)
  * w->enc_buf, checking it reads back as itself or its twin.
  */
 static int
-cp932_char(struct csv_writer *w, const char *s, size_t n, ucs4_t c, size_t idx, char **cause)
+cp932_char(struct csv_writer *w, const char *s, size_t n, uint32_t c, size_t idx, char **cause)
 {
 	size_t bad, start = w->enc_buf.len;
 
@@ -752,9 +751,9 @@ cp932_char(struct csv_writer *w, const char *s, size_t n, ucs4_t c, size_t idx, 
 	    iconv_append(w->back, w->enc_buf.s + start, w->enc_buf.len - start, &w->chk, &bad) == -1)
 		return field_fail(cause, idx, N_("U+%04X (%.*s) cannot be written in CP932 "
 		    "(it would be dropped)"), (unsigned)c, (int)n, s);
-	ucs4_t d;
-	int dn = u8_mbtouc(&d, (const uint8_t *)w->chk.s, w->chk.len);
-	if ((size_t)dn == w->chk.len && (d == c || is_twin(c, d)))
+	uint32_t d = 0xFFFD;
+	int dn = text_decode(w->chk.s, w->chk.len, &d);
+	if (dn > 0 && (size_t)dn == w->chk.len && (d == c || is_twin(c, d)))
 		return 0;
 	return field_fail(cause, idx, N_("U+%04X (%.*s) cannot be written in CP932 "
 	    "(it would read back as U+%04X %s)"), (unsigned)c, (int)n, s, (unsigned)d, w->chk.s);
@@ -782,8 +781,11 @@ cp932_value(struct csv_writer *w, const char *v, size_t n, size_t idx, char **ca
 	 * character that fails. */
 	sb_reset(&w->enc_buf);
 	for (size_t i = 0; i < n;) {
-		ucs4_t c;
-		int cn = u8_mbtouc(&c, (const uint8_t *)v + i, n - i);
+		/* V is well-formed (csv_write checked it): every character decodes. */
+		uint32_t c = 0xFFFD;
+		int cn = text_decode(v + i, n - i, &c);
+		if (cn <= 0)
+			cn = 1;
 		if (c < 0x80)
 			sb_addc(&w->enc_buf, v[i]);
 		else if (cp932_char(w, v + i, (size_t)cn, c, idx, cause) == -1)
@@ -817,9 +819,9 @@ csv_write(struct csv_writer *w, const char *const *fields, size_t n, bool inert,
 	for (size_t i = 0; i < n; i++) {
 		const char *v = fields[i] != NULL ? fields[i] : "";
 		size_t len = strlen(v);
-		const uint8_t *badp = u8_check((const uint8_t *)v, len);
-		if (badp != NULL)
-			return field_fail(cause, i, N_("invalid UTF-8 (byte 0x%02X)"), *badp);
+		size_t ok = text_valid_prefix(v, len);
+		if (ok != len)
+			return field_fail(cause, i, N_("invalid UTF-8 (byte 0x%02X)"), (unsigned char)v[ok]);
 
 		bool prefix = inert && needs_inert_prefix(v);
 		bool quote = needs_quotes(v, len) || (n == 1 && len == 0);

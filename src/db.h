@@ -40,6 +40,14 @@ struct db_txn;
  * size, e.g. a tiny one to exercise growth.
  */
 int db_open(const char *dir, struct db **out, char **cause);
+
+/* For a process that reads a few records at a time, here and there (the
+ * TUI): no read-ahead around the pages it reads (LMDB's MDB_NORDAHEAD).
+ * Commands that walk whole tables (export, verify, reports) are better
+ * off with it. */
+#define DB_OPEN_RANDOM 1
+/* db_open with FLAGS (DB_OPEN_*). */
+int db_open_flags(const char *dir, int flags, struct db **out, char **cause);
 void db_close(struct db *db);
 
 /*

@@ -21,7 +21,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <unistr.h>
 
 #include "effects.h"
 #include "rekey.h"
@@ -332,9 +331,8 @@ decode_lenient(const char *bytes, size_t n, enum csv_encoding enc, const char *r
 			continue;
 		}
 		if (cd == (iconv_t)-1) {
-			ucs4_t uc;
-			int len = enc == CSV_CP932 ? -1 :
-			    u8_mbtoucr(&uc, (const uint8_t *)bytes + i, n - i);
+			uint32_t uc;
+			int len = enc == CSV_CP932 ? -1 : text_decode(bytes + i, n - i, &uc);
 			if (len > 0) {
 				sb_add(out, bytes + i, (size_t)len);
 				i += (size_t)len;

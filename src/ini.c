@@ -17,12 +17,15 @@
 
 struct ini_key {
 	char *name;
+	unsigned hash;          /* of name, to skip most string compares */
 	int line;
 	int quoted;
+	const char *value;      /* iniparser's, owned by the dictionary; NULL: it has none */
 };
 
 struct ini_section {
 	char *name;
+	unsigned hash;
 	int line;
 	struct ini_key *keys;
 	size_t nkeys, cap;
@@ -44,20 +47,39 @@ lower_dup(const char *s, size_t n)
 	return p;
 }
 
-static struct ini_section *
-find_section(const struct ini *ini, const char *name)
+/* FNV-1a of the first N bytes of S (N (size_t)-1: up to its NUL). */
+static unsigned
+name_hash(const char *s, size_t n)
 {
+	unsigned h = 2166136261u;
+	for (size_t i = 0; i < n && s[i]; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+static struct ini_section *
+find_section_n(const struct ini *ini, const char *name, size_t n)
+{
+	unsigned h = name_hash(name, n);
 	for (size_t i = 0; i < ini->nsections; i++)
-		if (strcmp(ini->sections[i].name, name) == 0)
+		if (ini->sections[i].hash == h && strncmp(ini->sections[i].name, name, n) == 0 &&
+		    ini->sections[i].name[n] == '\0')
 			return &ini->sections[i];
 	return NULL;
 }
 
-static const struct ini_key *
+static struct ini_section *
+find_section(const struct ini *ini, const char *name)
+{
+	return find_section_n(ini, name, strlen(name));
+}
+
+static struct ini_key *
 find_key(const struct ini_section *s, const char *name)
 {
+	unsigned h = name_hash(name, (size_t)-1);
 	for (size_t i = 0; i < s->nkeys; i++)
-		if (strcmp(s->keys[i].name, name) == 0)
+		if (s->keys[i].hash == h && strcmp(s->keys[i].name, name) == 0)
 			return &s->keys[i];
 	return NULL;
 }
@@ -157,6 +179,7 @@ scan_lines(struct ini *ini, const char *text, size_t len, struct strlist *errs)
 			cur = &ini->sections[ini->nsections++];
 			memset(cur, 0, sizeof *cur);
 			cur->name = lname;
+			cur->hash = name_hash(lname, (size_t)-1);
 			cur->line = lineno;
 			continue;
 		}
@@ -190,6 +213,8 @@ scan_lines(struct ini *ini, const char *text, size_t len, struct strlist *errs)
 		}
 		cur->keys = xgrow(cur->keys, &cur->cap, cur->nkeys + 1, sizeof *cur->keys);
 		cur->keys[cur->nkeys].name = lkey;
+		cur->keys[cur->nkeys].hash = name_hash(lkey, (size_t)-1);
+		cur->keys[cur->nkeys].value = NULL;
 		cur->keys[cur->nkeys].line = lineno;
 		const char *val = eq + 1;
 		size_t vn = n - (size_t)(val - line);
@@ -240,6 +265,46 @@ read_file(const char *path, char **text, size_t *len, struct strlist *errs)
 	return 0;
 }
 
+/*
+ * Point each key of the line scan at iniparser's value, once: a load
+ * reads some thousand values, and iniparser_getstring per read (a
+ * "section:key" string built, lower-cased, hashed, and every entry of the
+ * dictionary compared) cost more than parsing the files.  The values stay
+ * iniparser's: this walks its dictionary (the public struct of
+ * <iniparser/dictionary.h>, as iniparser's own getsecname does), whose
+ * keys are "section" and "section:key", lower-cased.  A key iniparser
+ * does not have keeps NULL, read as "" (the scan refuses the lines the two
+ * read differently, so that is not expected).
+ */
+static void
+attach_values(struct ini *ini)
+{
+	const dictionary *d = ini->dict;
+	struct ini_section *sec = NULL;
+	size_t next = 0;        /* the key expected next in SEC: both go in file order */
+	for (ssize_t i = 0; i < d->size; i++) {
+		const char *k = d->key[i];
+		if (k == NULL)
+			continue;
+		const char *colon = strchr(k, ':');
+		if (colon == NULL)
+			continue;       /* a section's own entry */
+		size_t sn = (size_t)(colon - k);
+		if (sec == NULL || strncmp(sec->name, k, sn) != 0 || sec->name[sn] != '\0') {
+			sec = find_section_n(ini, k, sn);
+			next = 0;
+			if (sec == NULL)
+				continue;
+		}
+		struct ini_key *key = next < sec->nkeys && strcmp(sec->keys[next].name, colon + 1) == 0 ?
+		    &sec->keys[next] : find_key(sec, colon + 1);
+		if (key == NULL)
+			continue;
+		key->value = d->val[i];
+		next = (size_t)(key - sec->keys) + 1;
+	}
+}
+
 struct ini *
 ini_load(const char *path, struct strlist *errs)
 {
@@ -264,6 +329,7 @@ ini_load(const char *path, struct strlist *errs)
 		ini_free(ini);
 		return NULL;
 	}
+	attach_values(ini);
 	return ini;
 }
 
@@ -327,14 +393,12 @@ const char *
 ini_get(const struct ini *ini, const char *section, const char *key)
 {
 	const struct ini_section *s = find_section(ini, section);
-	if (s == NULL || find_key(s, key) == NULL)
+	const struct ini_key *k = s ? find_key(s, key) : NULL;
+	if (k == NULL)
 		return NULL;
-	/* Only ever the string getter, and only for a key known to exist:
-	 * Debian's iniparser 4.1 crashes in the typed getters on a section name. */
-	char *full = xasprintf("%s:%s", section, key);
-	const char *v = iniparser_getstring(ini->dict, full, NULL);
-	free(full);
-	return v ? v : "";
+	/* iniparser's own value (attach_values); its typed getters are never
+	 * used: Debian's iniparser 4.1 crashes in them on a section name. */
+	return k->value ? k->value : "";
 }
 
 int

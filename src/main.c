@@ -133,12 +133,18 @@ today_iso(void)
 	return xstrdup(buf);
 }
 
-/* Japanese must work even where LANG is unset or C (Tera Term, PuTTY). */
+/*
+ * Japanese must work even where LANG is unset or C (Tera Term, PuTTY).
+ * Only the character type is taken from the locale: it is all lgotp uses
+ * (UTF-8, character widths); numbers, dates and messages are its own, and
+ * the other categories stay "C", so a report's 12.5 is never written
+ * 12,5.  Loading every category read a dozen locale files at each start.
+ */
 static void
 set_locale(void)
 {
-	if (setlocale(LC_ALL, "") == NULL || strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
-		setlocale(LC_ALL, "C.UTF-8");
+	if (setlocale(LC_CTYPE, "") == NULL || strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
+		setlocale(LC_CTYPE, "C.UTF-8");
 }
 
 /* --lang, else the settings' [display] lang, else the locale (i18n.h). */
@@ -192,20 +198,27 @@ db_dir_of(struct app *app, const struct options *o)
 	return dir;
 }
 
+/* The database of --db, LGOTP_DB or the settings, opened with FLAGS (DB_OPEN_*). */
 static int
-open_db(struct app *app, const struct options *o)
+open_db_flags(struct app *app, const struct options *o, int flags)
 {
 	const char *dir = db_dir_of(app, o);
 	if (dir == NULL)
 		return -1;
 	char *why = NULL;
-	if (db_open(dir, &app->db, &why) != 0) {
+	if (db_open_flags(dir, flags, &app->db, &why) != 0) {
 		fprintf(stderr, "lgotp: %s\n", why);
 		free(why);
 		return -1;
 	}
 	app->env.db = app->db;
 	return 0;
+}
+
+static int
+open_db(struct app *app, const struct options *o)
+{
+	return open_db_flags(app, o, 0);
 }
 
 static const struct screen_def *
@@ -656,11 +669,12 @@ run_tui(struct app *app, const struct options *o)
 	struct practice_copy pc = { 0 };
 	struct samples *samples = NULL;
 	struct ui_practice *up = NULL;
+	/* An operator reads a few records at a time, here and there: no read-ahead. */
 	if (o->practice) {
 		if (practice_open(app, o, &pc, &samples) != 0)
 			return 2;
 		up = ui_practice_new(app, samples);
-	} else if (open_db(app, o) != 0) {
+	} else if (open_db_flags(app, o, DB_OPEN_RANDOM) != 0) {
 		return 2;
 	}
 	char *why = NULL;
@@ -788,7 +802,13 @@ main(int argc, char **argv)
 	struct app app = { 0 };
 	char *conf = find_conf(&o);
 	struct strlist errs = { 0 };
-	app.schema = schema_load(conf, o.screens, &errs);
+	/* `--screen NAME` reads the files that screen needs; the other screens'
+	 * files are read if it comes to need them.  Everything else reads and
+	 * checks them all first. */
+	if (cmd == NULL && o.screen)
+		app.schema = schema_load_for(conf, o.screens, o.screen, &errs);
+	else
+		app.schema = schema_load(conf, o.screens, &errs);
 	free(conf);
 	for (size_t i = 0; i < errs.n; i++)
 		fprintf(stderr, "%s\n", errs.v[i]);

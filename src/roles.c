@@ -1,7 +1,6 @@
 #include "roles.h"
 
 #include <grp.h>
-#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -15,13 +14,21 @@
 struct grant {
 	enum access_level level;
 	bool export;
-	bool given;                 /* the role names this screen (or * reaches it) */
+	bool given;                 /* the role names this screen (or, for `*`, it is given) */
 	struct rule *scope;         /* NULL: all records */
+	int scope_line;             /* of scope.SCREEN in the roles file */
 };
 
+/*
+ * A role as written: a grant per screen it names (by index in the
+ * schema's screens), and `*`.  Whether `*` reaches a screen depends on
+ * the screen's `confidential`, known once its file is read, so it is
+ * applied when a screen's rights are asked for (role_grant), not here.
+ */
 struct role {
 	char *name;
 	struct grant *grants;       /* one per screen of the schema */
+	struct grant star;          /* `*`; star.given when written */
 	bool reports;
 };
 
@@ -33,6 +40,7 @@ struct holder {
 };
 
 struct roles {
+	char *path;
 	struct role *roles;
 	size_t nroles;
 	struct holder *holders;
@@ -40,13 +48,11 @@ struct roles {
 	size_t nscreens;
 };
 
+/* One user's rights: the roles they hold, applied per screen when asked. */
 struct access {
-	size_t nscreens;
 	const struct schema *schema;
-	enum access_level *level;
-	bool *export;
-	struct rule ***scopes;      /* per screen: NULL (all), or scopes ORed */
-	size_t *nscopes;
+	const struct role **roles;  /* NULL: no roles file, every right */
+	size_t nroles;
 	bool reports;
 };
 
@@ -85,13 +91,9 @@ load_role(struct roles *rs, const struct ini *ini, const char *sec, const struct
 	r->name = xstrdup(sec + 5);
 	r->grants = xcalloc(s->nscreens ? s->nscreens : 1, sizeof *r->grants);
 	const char *star = ini_get(ini, sec, "*");
-	struct grant all = { 0 };
-	if (star && parse_grant(star, &all) != 0)
+	if (star && parse_grant(star, &r->star) != 0)
 		strlist_addf(errs, _("%s:%d: *: expected none, read, edit or delete (and ', export')"),
 		    ini_path(ini), ini_line(ini, sec, "*"));
-	for (size_t i = 0; i < s->nscreens; i++)
-		if (star && !s->screens[i].confidential)
-			r->grants[i] = all;
 	for (size_t k = 0; k < ini_nkeys(ini, sec); k++) {
 		const char *key = ini_key(ini, sec, k);
 		const char *v = ini_get(ini, sec, key);
@@ -104,28 +106,40 @@ load_role(struct roles *rs, const struct ini *ini, const char *sec, const struct
 		}
 		bool scope = strncmp(key, "scope.", 6) == 0;
 		const char *name = scope ? key + 6 : key;
-		const struct screen_def *sd = schema_screen(s, name);
-		if (sd == NULL) {
+		/* By name only: the screen's file is read when it is used. */
+		int si = schema_screen_index(s, name);
+		if (si < 0) {
 			strlist_addf(errs, _("%s:%d: no screen '%s'"), ini_path(ini), line, name);
 			continue;
 		}
-		struct grant *g = &r->grants[sd - s->screens];
+		struct grant *g = &r->grants[si];
 		if (scope) {
 			char *why = NULL;
 			if (rule_parse(v, &g->scope, &why) != 0) {
 				strlist_addf(errs, "%s:%d: %s: %s", ini_path(ini), line, key, why);
 				free(why);
 			}
-			const struct rule_ref *refs;
-			size_t n = g->scope ? rule_refs(g->scope, &refs) : 0;
-			for (size_t i = 0; i < n; i++)
-				if (refs[i].kind != RULE_FIELD || schema_field_index(sd, refs[i].a) < 0)
-					strlist_addf(errs, _("%s:%d: %s: a scope speaks of the record's own fields "
-					    "only"), ini_path(ini), line, key);
+			g->scope_line = line;
 		} else if (parse_grant(v, g) != 0) {
 			strlist_addf(errs, _("%s:%d: %s: expected none, read, edit or delete (and ', export')"),
 			    ini_path(ini), line, key);
 		}
+	}
+}
+
+void
+roles_check_screen(const struct roles *rs, const struct schema *s, const struct screen_def *sd,
+    struct strlist *errs)
+{
+	size_t si = (size_t)(sd - s->screens);
+	for (size_t r = 0; rs && si < rs->nscreens && r < rs->nroles; r++) {
+		const struct grant *g = &rs->roles[r].grants[si];
+		const struct rule_ref *refs;
+		size_t n = g->scope ? rule_refs(g->scope, &refs) : 0;
+		for (size_t i = 0; i < n; i++)
+			if (refs[i].kind != RULE_FIELD || schema_field_index(sd, refs[i].a) < 0)
+				strlist_addf(errs, _("%s:%d: scope.%s: a scope speaks of the record's own "
+				    "fields only"), rs->path, g->scope_line, sd->name);
 	}
 }
 
@@ -138,6 +152,7 @@ roles_load(const char *path, const struct schema *s, struct strlist *errs)
 	if (ini == NULL)
 		return NULL;
 	struct roles *rs = xcalloc(1, sizeof *rs);
+	rs->path = xstrdup(path);
 	rs->nscreens = s->nscreens;
 	rs->roles = xcalloc(ini_nsections(ini) + 1, sizeof *rs->roles);
 	rs->holders = xcalloc(ini_nsections(ini) + 1, sizeof *rs->holders);
@@ -177,6 +192,11 @@ roles_load(const char *path, const struct schema *s, struct strlist *errs)
 				    rs->holders[h].roles.v[k]);
 		}
 	ini_free(ini);
+	/* Scopes speak of their screen's fields: checked now for the screens
+	 * already read, and by the schema for the others as it reads them. */
+	for (size_t i = 0; i < s->nscreens; i++)
+		if (s->screens[i].state != SCREEN_UNREAD)
+			roles_check_screen(rs, s, &s->screens[i], errs);
 	return rs;
 }
 
@@ -197,56 +217,37 @@ roles_free(struct roles *rs)
 	}
 	free(rs->roles);
 	free(rs->holders);
+	free(rs->path);
 	free(rs);
 }
 
-static struct access *
-access_new(const struct schema *s)
+/*
+ * Role R's grant for screen SD: its own line for SD, else `*` unless SD is
+ * confidential (with SD's scope either way).  TMP holds a `*` grant.
+ */
+static const struct grant *
+role_grant(const struct role *r, size_t si, const struct screen_def *sd, struct grant *tmp)
 {
-	struct access *a = xcalloc(1, sizeof *a);
-	a->nscreens = s->nscreens;
-	a->schema = s;
-	a->level = xcalloc(s->nscreens ? s->nscreens : 1, sizeof *a->level);
-	a->export = xcalloc(s->nscreens ? s->nscreens : 1, sizeof *a->export);
-	a->scopes = xcalloc(s->nscreens ? s->nscreens : 1, sizeof *a->scopes);
-	a->nscopes = xcalloc(s->nscreens ? s->nscreens : 1, sizeof *a->nscopes);
-	return a;
-}
-
-static void
-apply_role(struct access *a, const struct role *r, bool *unscoped)
-{
-	a->reports |= r->reports;
-	for (size_t i = 0; i < a->nscreens; i++) {
-		const struct grant *g = &r->grants[i];
-		if (!g->given || g->level == ACCESS_NONE)
-			continue;
-		if (g->level > a->level[i])
-			a->level[i] = g->level;
-		a->export[i] |= g->export;
-		if (g->scope == NULL)
-			unscoped[i] = true;
-		else {
-			a->scopes[i] = xrealloc(a->scopes[i], (a->nscopes[i] + 1) * sizeof *a->scopes[i]);
-			a->scopes[i][a->nscopes[i]++] = g->scope;
-		}
-	}
+	const struct grant *g = &r->grants[si];
+	if (g->given || !r->star.given || sd->confidential)
+		return g;
+	*tmp = r->star;
+	tmp->scope = g->scope;
+	tmp->scope_line = g->scope_line;
+	return tmp;
 }
 
 struct access *
 access_for(const struct roles *rs, const struct schema *s, const char *user,
     const char *const *groups)
 {
-	struct access *a = access_new(s);
+	struct access *a = xcalloc(1, sizeof *a);
+	a->schema = s;
 	if (rs == NULL) {
-		for (size_t i = 0; i < s->nscreens; i++) {
-			a->level[i] = ACCESS_DELETE;
-			a->export[i] = true;
-		}
 		a->reports = true;
 		return a;
 	}
-	bool *unscoped = xcalloc(s->nscreens ? s->nscreens : 1, sizeof *unscoped);
+	a->roles = xcalloc(rs->nroles + 1, sizeof *a->roles);
 	bool any = false;
 	for (size_t h = 0; h < rs->nholders; h++) {
 		const struct holder *ho = &rs->holders[h];
@@ -256,19 +257,19 @@ access_for(const struct roles *rs, const struct schema *s, const char *user,
 		if (!mine)
 			continue;
 		for (size_t k = 0; k < ho->roles.n; k++)
-			for (size_t r = 0; r < rs->nroles; r++)
-				if (strcmp(rs->roles[r].name, ho->roles.v[k]) == 0) {
-					apply_role(a, &rs->roles[r], unscoped);
-					any = true;
+			for (size_t r = 0; r < rs->nroles; r++) {
+				if (strcmp(rs->roles[r].name, ho->roles.v[k]) != 0)
+					continue;
+				any = true;
+				size_t j;
+				for (j = 0; j < a->nroles && a->roles[j] != &rs->roles[r]; j++)
+					;
+				if (j == a->nroles) {
+					a->roles[a->nroles++] = &rs->roles[r];
+					a->reports |= rs->roles[r].reports;
 				}
+			}
 	}
-	for (size_t i = 0; i < s->nscreens; i++)
-		if (unscoped[i]) {
-			free(a->scopes[i]);
-			a->scopes[i] = NULL;
-			a->nscopes[i] = 0;
-		}
-	free(unscoped);
 	if (!any) {
 		access_free(a);
 		return NULL;
@@ -281,16 +282,30 @@ access_for_self(const struct roles *rs, const struct schema *s)
 {
 	const char *user = audit_user();
 	struct strlist groups = { 0 };
-	struct passwd *pw = getpwuid(geteuid());
-	gid_t list[256];
-	int n = 256;
-	if (pw && getgrouplist(pw->pw_name, pw->pw_gid, list, &n) >= 0) {
-		for (int i = 0; i < n; i++) {
-			struct group *gr = getgrgid(list[i]);
-			if (gr)
-				strlist_add(&groups, xstrdup(gr->gr_name));
-		}
+	/*
+	 * The groups this process runs with (its effective group and the
+	 * supplementary ones), which are also what the kernel checks on the
+	 * database's group-owned files: someone added to a group has its rights
+	 * from their next login, as they have its files.  getgrouplist would
+	 * instead ask every group database nsswitch.conf names, and Debian's
+	 * "files systemd" loads libnss_systemd with libcap and libm into every
+	 * start (half a million instructions, a megabyte mapped) for an answer
+	 * the process already holds.  getgrgid finds a name in /etc/group
+	 * without going further.
+	 */
+	int n = getgroups(0, NULL);
+	gid_t *list = xcalloc((size_t)(n > 0 ? n : 0) + 1, sizeof *list);
+	list[0] = getegid();
+	n = n > 0 ? getgroups(n, list + 1) : 0;
+	for (int i = 0; i <= n; i++) {
+		bool seen = false;
+		for (int j = 0; j < i && !seen; j++)
+			seen = list[j] == list[i];
+		struct group *gr = seen ? NULL : getgrgid(list[i]);
+		if (gr)
+			strlist_add(&groups, xstrdup(gr->gr_name));
 	}
+	free(list);
 	strlist_add(&groups, NULL);
 	struct access *a = access_for(rs, s, user, (const char *const *)groups.v);
 	groups.n--;
@@ -303,12 +318,7 @@ access_free(struct access *a)
 {
 	if (a == NULL)
 		return;
-	for (size_t i = 0; i < a->nscreens; i++)
-		free(a->scopes[i]);
-	free(a->scopes);
-	free(a->nscopes);
-	free(a->level);
-	free(a->export);
+	free(a->roles);
 	free(a);
 }
 
@@ -318,16 +328,50 @@ index_of(const struct access *a, const struct screen_def *sd)
 	return (size_t)(sd - a->schema->screens);
 }
 
+/*
+ * The union of the user's roles on SD: the highest level, export if any
+ * role gives it, and whether any role gives SD unscoped (*UNSCOPED; else
+ * the grants' scopes are ORed, see access_in_scope).  A roles file gives a
+ * user a few roles, so this is worked out each time rather than kept.
+ */
+static enum access_level
+union_of(const struct access *a, const struct screen_def *sd, bool *export, bool *unscoped)
+{
+	*export = true;
+	*unscoped = true;
+	if (a->roles == NULL)
+		return ACCESS_DELETE;
+	size_t si = index_of(a, sd);
+	enum access_level level = ACCESS_NONE;
+	*export = false;
+	*unscoped = false;
+	for (size_t r = 0; r < a->nroles; r++) {
+		struct grant tmp;
+		const struct grant *g = role_grant(a->roles[r], si, sd, &tmp);
+		if (!g->given || g->level == ACCESS_NONE)
+			continue;
+		if (g->level > level)
+			level = g->level;
+		*export |= g->export;
+		*unscoped |= g->scope == NULL;
+	}
+	return level;
+}
+
 enum access_level
 access_level(const struct access *a, const struct screen_def *sd)
 {
-	return a ? a->level[index_of(a, sd)] : ACCESS_DELETE;
+	bool export, unscoped;
+	return a ? union_of(a, sd, &export, &unscoped) : ACCESS_DELETE;
 }
 
 bool
 access_export(const struct access *a, const struct screen_def *sd)
 {
-	return a ? a->export[index_of(a, sd)] : true;
+	bool export = true, unscoped;
+	if (a)
+		(void)union_of(a, sd, &export, &unscoped);
+	return export;
 }
 
 bool
@@ -349,21 +393,27 @@ access_in_scope(const struct access *a, const struct screen_def *sd, const struc
 {
 	if (a == NULL)
 		return true;
-	size_t i = index_of(a, sd);
-	if (a->level[i] == ACCESS_NONE)
+	bool export, unscoped;
+	if (union_of(a, sd, &export, &unscoped) == ACCESS_NONE)
 		return false;
-	if (a->scopes[i] == NULL)
+	if (unscoped)
 		return true;
-	for (size_t k = 0; k < a->nscopes[i]; k++) {
+	/* Every role reaching SD has a scope: R is in when one of them holds. */
+	size_t si = index_of(a, sd);
+	for (size_t k = 0; k < a->nroles; k++) {
+		struct grant tmp;
+		const struct grant *g = role_grant(a->roles[k], si, sd, &tmp);
+		if (!g->given || g->level == ACCESS_NONE)
+			continue;
 		bool holds = false;
 		char *why = NULL;
 		/* A scope is strict: an empty value is outside it, unlike checks. */
 		const struct rule_ref *refs;
-		size_t n = rule_refs(a->scopes[i][k], &refs);
+		size_t n = rule_refs(g->scope, &refs);
 		bool empty = false;
 		for (size_t j = 0; j < n; j++)
 			empty |= *record_get(r, refs[j].a) == '\0';
-		if (!empty && rule_eval(a->scopes[i][k], scope_resolve, (void *)r, "", &holds, &why) == 0 &&
+		if (!empty && rule_eval(g->scope, scope_resolve, (void *)r, "", &holds, &why) == 0 &&
 		    holds)
 			return true;
 		free(why);

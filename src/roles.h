@@ -33,11 +33,19 @@ enum access_level { ACCESS_NONE, ACCESS_READ, ACCESS_EDIT, ACCESS_DELETE };
 
 struct roles;
 
-/* Load PATH (absent: NULL and no error — no roles file, no restriction). */
+/*
+ * Load PATH (absent: NULL and no error — no roles file, no restriction).
+ * Screens are named by the schema's list of screen files, which need not
+ * be read yet: a scope's fields are checked for the screens read now, and
+ * for the others by roles_check_screen as the schema reads them.
+ */
 struct roles *roles_load(const char *path, const struct schema *s, struct strlist *errs);
+/* The scopes of screen SD (just read) speak of its fields; messages to ERRS. */
+void roles_check_screen(const struct roles *r, const struct schema *s, const struct screen_def *sd,
+    struct strlist *errs);
 void roles_free(struct roles *r);
 
-/* One user's rights, resolved once at start. */
+/* One user's rights: their roles, resolved once at start. */
 struct access;
 
 /*
@@ -47,7 +55,7 @@ struct access;
  */
 struct access *access_for(const struct roles *roles, const struct schema *s, const char *user,
     const char *const *groups);
-/* The rights of the process's own user (getpwuid, getgrouplist). */
+/* The rights of the process's own user and the groups it runs with (getgroups). */
 struct access *access_for_self(const struct roles *roles, const struct schema *s);
 void access_free(struct access *a);
 

@@ -655,13 +655,11 @@ base_name(const char *file)
 	return xstrndup(b, dot ? (size_t)(dot - b) : strlen(b));
 }
 
+/* SD's file into SD, which holds its name and file only (SCREEN_UNREAD). */
 static void
-load_screen(const char *path, struct screen_def *sd, struct strlist *errs)
+load_screen(struct screen_def *sd, struct strlist *errs)
 {
-	memset(sd, 0, sizeof *sd);
-	sd->name = base_name(path);
-	sd->file = xstrdup(path);
-	struct ini *ini = ini_load(path, errs);
+	struct ini *ini = ini_load(sd->file, errs);
 	if (ini == NULL)
 		return;
 	if (!ini_has_section(ini, "screen"))
@@ -846,8 +844,9 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Every *.ini of DIR as a screen not read yet, in name order. */
 static void
-load_screens(struct schema *s, const char *dir, struct strlist *errs)
+list_screens(struct schema *s, const char *dir, struct strlist *errs)
 {
 	DIR *d = opendir(dir);
 	if (d == NULL) {
@@ -866,20 +865,25 @@ load_screens(struct schema *s, const char *dir, struct strlist *errs)
 	if (files.n == 0)
 		strlist_addf(errs, _("%s:0: no screen files (*.ini)"), dir);
 	s->screens = xcalloc(files.n ? files.n : 1, sizeof *s->screens);
-	for (size_t i = 0; i < files.n; i++)
-		load_screen(files.v[i], &s->screens[s->nscreens++], errs);
-	strlist_free(&files);
+	for (size_t i = 0; i < files.n; i++) {
+		struct screen_def *sd = &s->screens[s->nscreens++];
+		sd->name = base_name(files.v[i]);
+		sd->file = files.v[i];
+		sd->state = SCREEN_UNREAD;
+	}
+	free(files.v);
+}
 
-	/* References between screens, once all are known, and defaults. */
-	for (size_t i = 0; i < s->nscreens; i++) {
-		struct screen_def *sd = &s->screens[i];
-		for (size_t f = 0; f < sd->nfields; f++) {
-			const struct field_def *fd = &sd->fields[f];
-			if (fd->ref && schema_screen(s, fd->ref) == NULL)
-				strlist_addf(errs, _("%s:%d: [field.%s] ref = %s: no such screen"), sd->file,
-				    fd->line, fd->id, fd->ref);
-			check_default(s, sd, fd, errs);
-		}
+/* SD's refs name screens that exist, and its defaults are values. */
+static void
+check_refs_and_defaults(const struct schema *s, const struct screen_def *sd, struct strlist *errs)
+{
+	for (size_t f = 0; f < sd->nfields; f++) {
+		const struct field_def *fd = &sd->fields[f];
+		if (fd->ref && schema_screen(s, fd->ref) == NULL)
+			strlist_addf(errs, _("%s:%d: [field.%s] ref = %s: no such screen"), sd->file,
+			    fd->line, fd->id, fd->ref);
+		check_default(s, sd, fd, errs);
 	}
 }
 
@@ -1062,34 +1066,54 @@ bind_rule(const struct schema *s, const struct screen_def *sd, const struct rule
 	}
 }
 
+/* SD's rules, effects and match against the screens they name. */
 static void
-bind_screens(struct schema *s, struct strlist *errs)
+bind_screen(const struct schema *s, const struct screen_def *sd, struct strlist *errs)
 {
-	for (size_t i = 0; i < s->nscreens; i++) {
-		const struct screen_def *sd = &s->screens[i];
-		for (size_t c = 0; c < sd->nchecks; c++)
-			if (sd->checks[c].rule)
-				bind_rule(s, sd, sd->checks[c].rule, sd->file, sd->checks[c].line, errs);
-		for (size_t e = 0; e < sd->neffects; e++) {
-			const struct effect_def *ef = &sd->effects[e];
-			const struct screen_def *t = sd->fields[ef->target].ref ?
-			    schema_screen(s, sd->fields[ef->target].ref) : NULL;
-			for (size_t k = 0; t && k < ef->nsets; k++)
-				if (schema_field_index(t, ef->sets[k].target_field) < 0)
-					strlist_addf(errs, _("%s:0: [effect.%s] set.%s: screen %s has no such field"),
-					    sd->file, ef->name, ef->sets[k].target_field, t->name);
-		}
-		if (sd->match) {
-			const struct screen_def *t = schema_screen(s, sd->fields[sd->match->field].ref ?
-			    sd->fields[sd->match->field].ref : "");
-			const char *names[] = { sd->match->cand_country, sd->match->cand_field,
-				sd->match->cand_ja, sd->match->cand_en, sd->match->cand_status_field };
-			for (size_t k = 0; t && k < 5; k++)
-				if (schema_field_index(t, names[k]) < 0)
-					strlist_addf(errs, _("%s:0: [match]: screen %s has no field '%s'"), sd->file,
-					    t->name, names[k]);
-		}
+	for (size_t c = 0; c < sd->nchecks; c++)
+		if (sd->checks[c].rule)
+			bind_rule(s, sd, sd->checks[c].rule, sd->file, sd->checks[c].line, errs);
+	for (size_t e = 0; e < sd->neffects; e++) {
+		const struct effect_def *ef = &sd->effects[e];
+		const struct screen_def *t = sd->fields[ef->target].ref ?
+		    schema_screen(s, sd->fields[ef->target].ref) : NULL;
+		for (size_t k = 0; t && k < ef->nsets; k++)
+			if (schema_field_index(t, ef->sets[k].target_field) < 0)
+				strlist_addf(errs, _("%s:0: [effect.%s] set.%s: screen %s has no such field"),
+				    sd->file, ef->name, ef->sets[k].target_field, t->name);
 	}
+	if (sd->match) {
+		const struct screen_def *t = schema_screen(s, sd->fields[sd->match->field].ref ?
+		    sd->fields[sd->match->field].ref : "");
+		const char *names[] = { sd->match->cand_country, sd->match->cand_field,
+			sd->match->cand_ja, sd->match->cand_en, sd->match->cand_status_field };
+		for (size_t k = 0; t && k < 5; k++)
+			if (schema_field_index(t, names[k]) < 0)
+				strlist_addf(errs, _("%s:0: [match]: screen %s has no field '%s'"), sd->file,
+				    t->name, names[k]);
+	}
+}
+
+/*
+ * Read SD's file and check it against the screens it names, reading those
+ * too (a screen being read is handed out as it is: its fields are known,
+ * which is all another screen's checks look at, so cycles end).  SD is
+ * SCREEN_BROKEN when this added any message to s->errs: its own, or those
+ * of a screen it needs.
+ */
+static void
+read_screen(struct schema *s, struct screen_def *sd)
+{
+	size_t nerr0 = s->errs->n;
+	sd->state = SCREEN_LOADING;
+	s->building++;
+	load_screen(sd, s->errs);
+	check_refs_and_defaults(s, sd, s->errs);
+	bind_screen(s, sd, s->errs);
+	if (s->roles)
+		roles_check_screen(s->roles, s, sd, s->errs);
+	s->building--;
+	sd->state = s->errs->n > nerr0 ? SCREEN_BROKEN : SCREEN_READY;
 }
 
 static int
@@ -1379,11 +1403,17 @@ dir_of(const char *path)
 	return xstrndup(path, (size_t)(slash - path));
 }
 
-struct schema *
-schema_load(const char *conf_path, const char *screens_dir, struct strlist *errs)
+/*
+ * The settings, the list of screen files, the year files and the roles:
+ * what every use of the schema needs before any screen.  Messages go to
+ * ERRS, which screens read later in the same load also use.
+ */
+static struct schema *
+schema_open(const char *conf_path, const char *screens_dir, struct strlist *errs)
 {
-	size_t nerr0 = errs->n;
 	struct schema *s = xcalloc(1, sizeof *s);
+	s->errs = errs;
+	s->building = 1;
 	load_settings(s, conf_path, errs);
 
 	char *confdir = dir_of(conf_path);
@@ -1396,7 +1426,7 @@ schema_load(const char *conf_path, const char *screens_dir, struct strlist *errs
 		sdir = xasprintf("%s/%s", confdir, s->settings.screens_dir);
 	else
 		sdir = xasprintf("%s/../screens", confdir);
-	load_screens(s, sdir, errs);
+	list_screens(s, sdir, errs);
 	free(sdir);
 
 	char *ydir;
@@ -1406,8 +1436,43 @@ schema_load(const char *conf_path, const char *screens_dir, struct strlist *errs
 		ydir = xasprintf("%s/%s", confdir, s->settings.years_dir ? s->settings.years_dir : "years");
 	load_years(s, ydir, errs);
 	free(ydir);
-	bind_screens(s, errs);
+	char *roles = xasprintf("%s/roles.ini", confdir);
+	s->roles = roles_load(roles, s, errs);
+	free(roles);
+	char *countries = xasprintf("%s/countries.ini", confdir);
+	load_countries(s, countries, errs);
+	free(countries);
+	free(confdir);
+	return s;
+}
 
+/* The end of a load: NULL (and S freed) when it added messages to ERRS;
+ * screens read from now on keep theirs in s->late. */
+static struct schema *
+schema_opened(struct schema *s, size_t nerr0, struct strlist *errs)
+{
+	if (errs->n > nerr0) {
+		schema_free(s);
+		return NULL;
+	}
+	for (size_t i = 0; i < s->ncountries; i++)
+		(void)country_set_override(s->countries[i].code, s->countries[i].lang,
+		    s->countries[i].name);      /* checked when loaded: the code is known */
+	s->building = 0;
+	s->errs = &s->late;
+	return s;
+}
+
+struct schema *
+schema_load(const char *conf_path, const char *screens_dir, struct strlist *errs)
+{
+	size_t nerr0 = errs->n;
+	struct schema *s = schema_open(conf_path, screens_dir, errs);
+	for (size_t i = 0; i < s->nscreens; i++)
+		if (s->screens[i].state == SCREEN_UNREAD)
+			read_screen(s, &s->screens[i]);
+
+	char *confdir = dir_of(conf_path);
 	char *menu = xasprintf("%s/menu.ini", confdir);
 	load_menu(s, menu, errs);
 	free(menu);
@@ -1417,22 +1482,31 @@ schema_load(const char *conf_path, const char *screens_dir, struct strlist *errs
 	char *reports = xasprintf("%s/reports.ini", confdir);
 	load_reports(s, reports, errs);
 	free(reports);
-	char *roles = xasprintf("%s/roles.ini", confdir);
-	s->roles = roles_load(roles, s, errs);
-	free(roles);
-	char *countries = xasprintf("%s/countries.ini", confdir);
-	load_countries(s, countries, errs);
-	free(countries);
 	free(confdir);
+	return schema_opened(s, nerr0, errs);
+}
 
-	if (errs->n > nerr0) {
-		schema_free(s);
-		return NULL;
-	}
-	for (size_t i = 0; i < s->ncountries; i++)
-		(void)country_set_override(s->countries[i].code, s->countries[i].lang,
-		    s->countries[i].name);      /* checked above: the code is known */
-	return s;
+struct schema *
+schema_load_for(const char *conf_path, const char *screens_dir, const char *screen,
+    struct strlist *errs)
+{
+	size_t nerr0 = errs->n;
+	struct schema *s = schema_open(conf_path, screens_dir, errs);
+	(void)schema_screen(s, screen);
+	return schema_opened(s, nerr0, errs);
+}
+
+int
+schema_screens_all(const struct schema *s, char **cause)
+{
+	const struct screen_def *broken = NULL;
+	for (size_t i = 0; i < s->nscreens; i++)
+		if (schema_screen(s, s->screens[i].name) == NULL && broken == NULL)
+			broken = &s->screens[i];
+	if (broken == NULL)
+		return 0;
+	return fail(cause, "%s (lgotp check lists every problem)", s->late.n ? s->late.v[0] :
+	    broken->file);
 }
 
 void
@@ -1491,16 +1565,32 @@ schema_free(struct schema *s)
 	free(s->settings.conf_path);
 	free(s->settings.db_dir);
 	free(s->settings.screens_dir);
+	strlist_free(&s->late);
 	free(s);
 }
 
-const struct screen_def *
-schema_screen(const struct schema *s, const char *name)
+int
+schema_screen_index(const struct schema *s, const char *name)
 {
 	for (size_t i = 0; i < s->nscreens; i++)
-		if (s->screens[i].name && strcmp(s->screens[i].name, name) == 0)
-			return &s->screens[i];
-	return NULL;
+		if (strcmp(s->screens[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+const struct screen_def *
+schema_screen(const struct schema *cs, const char *name)
+{
+	int i = schema_screen_index(cs, name);
+	if (i < 0)
+		return NULL;
+	/* Every schema is made by schema_open, never const: reading a file on
+	 * demand fills in memory what the schema already says. */
+	struct schema *s = (struct schema *)cs;
+	struct screen_def *sd = &s->screens[i];
+	if (sd->state == SCREEN_UNREAD)
+		read_screen(s, sd);
+	return sd->state != SCREEN_BROKEN || s->building ? sd : NULL;
 }
 
 char *

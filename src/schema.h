@@ -139,9 +139,21 @@ struct match_def {
 	struct strlist cand_status; /* statuses that make a candidate */
 };
 
+/*
+ * A screen file is read when first needed (see schema_load_for): until
+ * then its screen_def holds only its name and file.
+ */
+enum screen_state {
+	SCREEN_UNREAD,              /* name and file only */
+	SCREEN_LOADING,             /* fields known; its references being checked */
+	SCREEN_READY,
+	SCREEN_BROKEN,              /* the file or a screen it needs has errors */
+};
+
 struct screen_def {
 	char *name;                 /* the file's base name: "survey1" */
 	char *file;
+	enum screen_state state;
 	char *title[LANG_COUNT];
 	struct field_def *fields;
 	size_t nfields;
@@ -257,6 +269,12 @@ struct schema {
 	struct roles *roles;            /* conf/roles.ini; NULL: no restriction */
 	struct country_name *countries; /* conf/countries.ini, applied to country.h's names */
 	size_t ncountries;
+	/* Loading on demand (schema_screen): where its messages go, and
+	 * whether a load is running (broken screens are then still handed
+	 * out, so each message is about the file at fault). */
+	struct strlist *errs;
+	int building;
+	struct strlist late;            /* messages of screens read after the start */
 };
 
 /*
@@ -267,9 +285,34 @@ struct schema {
  * any.
  */
 struct schema *schema_load(const char *conf_path, const char *screens_dir, struct strlist *errs);
+/*
+ * What the TUI needs to open screen SCREEN at once: the settings, the year
+ * files, the roles, SCREEN's file and those of the screens it names (its
+ * refs, the screens its rules read and its effects write), all checked as
+ * schema_load checks them, with the same messages and NULL on any.  No
+ * menu, survey board or reports; every other screen file is read and
+ * checked when first asked for (schema_screen), its messages kept in
+ * s->late.  A SCREEN with no file is no error here (the caller says so).
+ */
+struct schema *schema_load_for(const char *conf_path, const char *screens_dir,
+    const char *screen, struct strlist *errs);
 void schema_free(struct schema *s);
 
+/*
+ * Screen NAME, or NULL when there is none or its file (or one it needs)
+ * has errors.  Reads the file when it was not read yet: the schema is
+ * const to its readers, but what it holds in memory grows (a cache;
+ * what it says does not change).
+ */
 const struct screen_def *schema_screen(const struct schema *s, const char *name);
+/* Index of screen NAME in s->screens, read or not (nothing is read), or -1. */
+int schema_screen_index(const struct schema *s, const char *name);
+/*
+ * Read every screen not read yet, for a walk over s->screens.  -1 with the
+ * first problem in *CAUSE (malloc'd) when some file has errors; those
+ * screens stay SCREEN_BROKEN.
+ */
+int schema_screens_all(const struct schema *s, char **cause);
 /* Index of field ID in SD, or -1. */
 int schema_field_index(const struct screen_def *sd, const char *id);
 /* The setting SECTION.KEY of fiscal year FY (conf/years/FY.ini), or NULL. */

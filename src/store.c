@@ -297,7 +297,9 @@ store_find_referrer(struct db *db, const struct schema *schema, const struct scr
     const char *key, const char **screen, char **referrer, char **cause)
 {
 	/* A scan, not an index: deleting is rare, and an index of every
-	 * reference would cost every save. */
+	 * reference would cost every save.  Every screen may name SD. */
+	if (schema_screens_all(schema, cause) != 0)
+		return -1;
 	for (size_t i = 0; i < schema->nscreens; i++) {
 		const struct screen_def *o = &schema->screens[i];
 		for (size_t f = 0; f < o->nfields; f++) {

@@ -1,31 +1,105 @@
 /*
  * text.c - UTF-8 text as the terminal and the operator see it.
  *
- * Decoding goes through libunistring's u8_mbtoucr, which refuses overlongs,
- * surrogates and code points past U+10FFFF; a byte it refuses is treated as
- * one invalid "character" one column wide, so every function here copes with
- * bad input (a CSV cell, a paste) instead of assuming it was checked.
+ * Decoding refuses overlongs, surrogates and code points past U+10FFFF
+ * (Unicode's table 3-7, as libunistring's u8_mbtoucr and u8_check do); a
+ * byte it refuses is treated as one invalid "character" one column wide,
+ * so every function here copes with bad input (a CSV cell, a paste)
+ * instead of assuming it was checked.
+ *
+ * NFKC comes from libunistring, opened when first needed (text_nfkc): it
+ * is the largest library lgotp uses (1,200 relocations, a dozen pages
+ * faulted in before main), and a start-up draws a screen without it.  The
+ * rest of what this file did with it (decoding, encoding, checking) is the
+ * few lines below.
  */
 #include "text.h"
 
+#include <dlfcn.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 
-#include <unistr.h>
 #include <uninorm.h>
 
 #include "util.h"
 
+/* The library NFKC comes from; the Makefile gives the soname it links against. */
+#ifndef UNISTRING_SONAME
+#define UNISTRING_SONAME "libunistring.so.2"
+#endif
+
+typedef uint32_t ucs4_t;
+
 /* Marks a byte that does not start a well-formed UTF-8 sequence. */
 #define BAD_BYTE ((ucs4_t)0xFFFFFFFF)
+
+int
+text_decode(const char *str, size_t n, uint32_t *uc)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	if (n == 0)
+		return -1;
+	unsigned char c = s[0];
+	if (c < 0x80) {
+		*uc = c;
+		return 1;
+	}
+	/* The second byte's range depends on the first (table 3-7). */
+	size_t len;
+	unsigned char lo = 0x80, hi = 0xBF;
+	if (c >= 0xC2 && c <= 0xDF)
+		len = 2;
+	else if (c >= 0xE0 && c <= 0xEF) {
+		len = 3;
+		if (c == 0xE0)
+			lo = 0xA0;          /* no overlongs */
+		else if (c == 0xED)
+			hi = 0x9F;          /* no surrogates */
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		len = 4;
+		if (c == 0xF0)
+			lo = 0x90;          /* no overlongs */
+		else if (c == 0xF4)
+			hi = 0x8F;          /* nothing past U+10FFFF */
+	} else
+		return -1;
+	if (n < len || s[1] < lo || s[1] > hi)
+		return -1;
+	ucs4_t v = c & (0xFF >> (len + 1));
+	for (size_t i = 1; i < len; i++) {
+		if (i > 1 && (s[i] & 0xC0) != 0x80)
+			return -1;
+		v = (v << 6) | (s[i] & 0x3F);
+	}
+	*uc = v;
+	return (int)len;
+}
+
+size_t
+text_valid_prefix(const char *s, size_t n)
+{
+	size_t i = 0;
+	ucs4_t uc;
+	while (i < n) {
+		if ((unsigned char)s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		int len = text_decode(s + i, n - i, &uc);
+		if (len < 0)
+			break;
+		i += (size_t)len;
+	}
+	return i;
+}
 
 /* Decodes the character at S (N bytes left); returns its length (>= 1). */
 static size_t
 next_char(const char *s, size_t n, ucs4_t *uc)
 {
-	int len = u8_mbtoucr(uc, (const uint8_t *)s, n);
+	int len = text_decode(s, n, uc);
 	if (len <= 0) {
 		*uc = BAD_BYTE;
 		return 1;
@@ -49,19 +123,77 @@ char_width(ucs4_t uc)
 	return w < 0 ? 1 : w;
 }
 
+/* UC as UTF-8 onto SB; nothing for a surrogate or past U+10FFFF. */
 static void
 add_char(struct strbuf *sb, ucs4_t uc)
 {
-	uint8_t buf[6];
-	int n = u8_uctomb(buf, uc, (ptrdiff_t)sizeof buf);
-	if (n > 0)
-		sb_add(sb, buf, (size_t)n);
+	char buf[4];
+	size_t n;
+	if (uc < 0x80) {
+		buf[0] = (char)uc;
+		n = 1;
+	} else if (uc < 0x800) {
+		buf[0] = (char)(0xC0 | (uc >> 6));
+		buf[1] = (char)(0x80 | (uc & 0x3F));
+		n = 2;
+	} else if (uc < 0x10000) {
+		if (uc >= 0xD800 && uc < 0xE000)
+			return;
+		buf[0] = (char)(0xE0 | (uc >> 12));
+		buf[1] = (char)(0x80 | ((uc >> 6) & 0x3F));
+		buf[2] = (char)(0x80 | (uc & 0x3F));
+		n = 3;
+	} else if (uc < 0x110000) {
+		buf[0] = (char)(0xF0 | (uc >> 18));
+		buf[1] = (char)(0x80 | ((uc >> 12) & 0x3F));
+		buf[2] = (char)(0x80 | ((uc >> 6) & 0x3F));
+		buf[3] = (char)(0x80 | (uc & 0x3F));
+		n = 4;
+	} else
+		return;
+	sb_add(sb, buf, n);
 }
 
 bool
 text_valid_utf8(const char *s, size_t n)
 {
-	return u8_check((const uint8_t *)s, n) == NULL;
+	return text_valid_prefix(s, n) == n;
+}
+
+/*
+ * S[0..n) (well-formed UTF-8) in NFKC, malloc'd with its length in *OUTLEN;
+ * NULL when libunistring cannot be opened (or is out of memory): the
+ * callers then go on unnormalised.  Opened once, on the first call.
+ */
+static uint8_t *
+text_nfkc(const char *s, size_t n, size_t *outlen)
+{
+	static bool tried;
+	static uint8_t *(*normalize)(uninorm_t, const uint8_t *, size_t, uint8_t *, size_t *);
+	static uninorm_t nfkc;
+	if (!tried) {
+		tried = true;
+		void *lib = dlopen(UNISTRING_SONAME, RTLD_NOW | RTLD_LOCAL);
+		if (lib != NULL) {
+			/* POSIX's way from dlsym's void * to a function pointer. */
+			*(void **)&normalize = dlsym(lib, "u8_normalize");
+			nfkc = dlsym(lib, "uninorm_nfkc");
+			if (nfkc == NULL)
+				normalize = NULL;
+		}
+	}
+	if (normalize == NULL)
+		return NULL;
+	return normalize(nfkc, (const uint8_t *)s, n, NULL, outlen);
+}
+
+static bool
+all_ascii(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return false;
+	return true;
 }
 
 bool
@@ -215,8 +347,7 @@ text_fold_kana(const char *s)
 				end += l;
 			}
 			size_t nlen = 0;
-			uint8_t *norm = u8_normalize(UNINORM_NFKC, (const uint8_t *)s + i,
-			    end - i, NULL, &nlen);
+			uint8_t *norm = text_nfkc(s + i, end - i, &nlen);
 			if (norm != NULL)
 				sb_add(&sb, norm, nlen);
 			else
@@ -234,7 +365,7 @@ text_fold_kana(const char *s)
 	return sb_detach(&sb);
 }
 
-/* S with every invalid byte replaced by U+FFFD, so that libunistring accepts it. */
+/* S with every invalid byte replaced by U+FFFD, so that NFKC accepts it. */
 static char *
 make_valid(const char *s)
 {
@@ -258,15 +389,16 @@ text_search_key(const char *s)
 {
 	char *valid = make_valid(s);
 	size_t nlen = 0;
-	uint8_t *norm = u8_normalize(UNINORM_NFKC, (const uint8_t *)valid,
-	    strlen(valid), NULL, &nlen);
+	/* ASCII is its own NFKC. */
+	uint8_t *norm = all_ascii(valid, strlen(valid)) ? NULL : text_nfkc(valid, strlen(valid), &nlen);
 	const char *src = valid;
 	size_t n = strlen(valid);
 	if (norm != NULL) {
 		src = (const char *)norm;
 		n = nlen;
 	}
-	/* Otherwise (out of memory inside libunistring) the key is just unnormalised. */
+	/* Otherwise (ASCII, or libunistring missing or out of memory) the key is
+	 * just unnormalised. */
 
 	struct strbuf sb = SB_INIT;
 	sb_adds(&sb, "");

@@ -10,7 +10,16 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
+/*
+ * The character at S (N bytes): its length (1-4), with its code point in
+ * *UC; -1 when S does not start a well-formed sequence (an overlong, a
+ * surrogate, past U+10FFFF, a bad or missing continuation byte) or N is 0.
+ */
+int text_decode(const char *s, size_t n, uint32_t *uc);
+/* The length of the longest well-formed UTF-8 prefix of S[0..n). */
+size_t text_valid_prefix(const char *s, size_t n);
 /* True when S[0..n) is well-formed UTF-8 (no overlongs, no surrogates). */
 bool text_valid_utf8(const char *s, size_t n);
 /* True when S holds a C0/C1 control character or DEL. */

@@ -20,10 +20,13 @@
 #include "util.h"
 
 /*
- * Records fetched per search: a few pages, more as the operator scrolls
- * towards the end of what was fetched (every key re-runs the search, so
- * fetching hundreds each time costs what the operator never sees).  At
- * most LIST_MAX in all; a narrower query finds the rest.
+ * Records fetched per search: the page shown (and one more, to know there
+ * are more), then more as the operator scrolls past what was fetched.
+ * Every key re-runs the search, and each record found by a search index
+ * sits on a page of its own in the file: a second page fetched ahead
+ * doubled the records decoded and the file's pages mapped per key, for
+ * rows most searches never show.  At most LIST_MAX in all; a narrower
+ * query finds the rest.
  */
 #define LIST_MAX 5000
 
@@ -225,13 +228,13 @@ fetch(struct ui_list *ul)
 		record_free(ul->recs[--ul->n]);
 }
 
-/* A new query: the first pages of what it finds. */
+/* A new query: the first page of what it finds. */
 static void
 run_search(struct ui_list *ul)
 {
 	if (ul->fixed)
 		return;
-	ul->limit = 2 * (size_t)(list_rows() > 0 ? list_rows() : 20);
+	ul->limit = (size_t)(list_rows() > 0 ? list_rows() : 20);
 	fetch(ul);
 	ul->sel = ul->top = 0;
 }

@@ -136,6 +136,8 @@ int run_argv(const char *const *argv, const char *in, char **out);
 pid_t child_pid(const char *comm);
 /* VmHWM of PID in KiB, or -1. */
 long vm_hwm_kb(pid_t pid);
+/* Rss of PID's mappings of files whose path ends in SUFFIX (/proc/PID/smaps), KiB, or -1. */
+long smaps_rss_kb(pid_t pid, const char *suffix);
 /* A "Field:" of /proc/PID/status in KiB (e.g. "RssAnon:"), or -1. */
 long status_kb(pid_t pid, const char *field);
 
@@ -175,11 +177,17 @@ int bench_tty_typeahead(struct gen *g, const char *db, double *settle_ms, int *s
 struct scale_figures {
 	double start_entry_ms, start_menu_ms, browse_ms;
 	double exec_browse_ms;      /* exec → menu, then its key → the list's first page */
+	/* dialog's start-up timed in the same runs, each right after lgotp's
+	 * (-1 without dialog), so that the machine's load falls on both alike */
+	double dialog_start_ms;
 	long rss_kb;
 	/* At the end: heap and stack; mapped files (libraries, the database). */
 	long anon_kb, file_kb;
+	long db_kb;                 /* of file_kb: the database's files (data.mdb, lock.mdb) */
 };
-int bench_tty_scale(struct gen *g, const char *db, int runs, struct scale_figures *s);
+/* WITH_DIALOG: time dialog's start-up too (bench_dialog_start). */
+int bench_tty_scale(struct gen *g, const char *db, int runs, bool with_dialog,
+    struct scale_figures *s);
 
 /* bench_dialog.c: the same survey1 entry keyed into `dialog --form`. */
 struct dialog_figures {
@@ -193,12 +201,14 @@ struct dialog_figures {
 	size_t records, record_bytes;
 	size_t keystrokes;
 	size_t start_bytes;         /* over all runs */
-	double start_ms;            /* exec → the form shown (median of RUNS) */
 	long rss_kb;                /* VmHWM of dialog with the form filled */
+	long anon_kb, file_kb;      /* then: heap and stack; mapped files */
 	bool data_ok;               /* dialog returned what was typed */
 	char *why;                  /* when not available */
 };
-int bench_dialog(struct gen *g, int runs, struct dialog_figures *f);
+int bench_dialog(struct gen *g, struct dialog_figures *f);
+/* exec → dialog's form shown, once (ms), or -1. */
+double bench_dialog_start(void);
 
 /* bench_store.c: look-ups through the library, writers. */
 /* Rows of the table for look-ups of bodies (the small set) and survey1 (the large). */

@@ -86,7 +86,7 @@ key_bytes(struct vt *vt, const char *bytes, size_t n)
 }
 
 int
-bench_dialog(struct gen *g, int runs, struct dialog_figures *f)
+bench_dialog(struct gen *g, struct dialog_figures *f)
 {
 	const struct screen_def *sd = bench_survey1();
 	const char *argv[] = { "dialog", "--version", NULL };
@@ -144,8 +144,11 @@ bench_dialog(struct gen *g, int runs, struct dialog_figures *f)
 		}
 		pid_t pid = child_pid("dialog");
 		long rss = pid > 0 ? vm_hwm_kb(pid) : -1;
-		if (rss > f->rss_kb)
+		if (rss > f->rss_kb) {
 			f->rss_kb = rss;
+			f->anon_kb = status_kb(pid, "RssAnon:");
+			f->file_kb = status_kb(pid, "RssFile:");
+		}
 		/* Enter: OK, the values on stderr, dialog exits. */
 		vt_bytes_reset(vt);
 		vt_key(vt, VT_KEY_ENTER);
@@ -182,21 +185,21 @@ bench_dialog(struct gen *g, int runs, struct dialog_figures *f)
 		sb_free(&want);
 		vt_free(vt);
 	}
-	/* Start-up time alone, as many runs as lgotp's (each killed once ready). */
-	double *start_ms = xcalloc((size_t)runs, sizeof *start_ms);
-	for (int r = 0; r < runs; r++) {
-		double t0 = now_ms();
-		struct vt *vt = spawn_dialog(sd);
-		if (vt == NULL || vt_wait_text(vt, DIALOG_READY, -1) != 0 ||
-		    vt_wait_text(vt, sd->fields[sd->nfields - 1].label[LANG_JA], -1) != 0) {
-			vt_free(vt);
-			free(start_ms);
-			return -1;
-		}
-		start_ms[r] = now_ms() - t0;
-		vt_free(vt);
-	}
-	f->start_ms = median(start_ms, (size_t)runs);
-	free(start_ms);
 	return 0;
+}
+
+double
+bench_dialog_start(void)
+{
+	const struct screen_def *sd = bench_survey1();
+	double t0 = now_ms();
+	struct vt *vt = spawn_dialog(sd);
+	if (vt == NULL || vt_wait_text(vt, DIALOG_READY, -1) != 0 ||
+	    vt_wait_text(vt, sd->fields[sd->nfields - 1].label[LANG_JA], -1) != 0) {
+		vt_free(vt);
+		return -1;
+	}
+	double ms = now_ms() - t0;
+	vt_free(vt);
+	return ms;
 }

@@ -381,7 +381,7 @@ main(void)
 	fprintf(stderr, "bench: entry through the terminal\n");
 	int tty_ok = bench_tty_entry(&g, d.small, &tf) == 0;
 	fprintf(stderr, "bench: dialog\n");
-	if (bench_dialog(&g, runs, &df) != 0) {
+	if (bench_dialog(&g, &df) != 0) {
 		failures++;
 		df.available = false;
 		fprintf(stderr, "bench: the dialog phase failed\n");
@@ -416,20 +416,23 @@ main(void)
 
 	/* 4. Times and memory at both scales. */
 	fprintf(stderr, "bench: start-up times and memory\n");
-	int ok1 = bench_tty_scale(&g, d.small, runs, &s1) == 0;
-	int ok2 = bench_tty_scale(&g, d.large, runs, &s2) == 0;
+	int ok1 = bench_tty_scale(&g, d.small, runs, df.available, &s1) == 0;
+	int ok2 = bench_tty_scale(&g, d.large, runs, df.available, &s2) == 0;
 	const char *T = "Times and memory";
-	char dstart[32] = "", drss[32] = "";
-	if (df.available)
-		snprintf(dstart, sizeof dstart, "%.1f", df.start_ms);
+	char dstart1[32] = "", dstart2[32] = "", drss[32] = "";
+	if (df.available) {
+		snprintf(dstart1, sizeof dstart1, "%.1f", s1.dialog_start_ms);
+		snprintf(dstart2, sizeof dstart2, "%.1f", s2.dialog_start_ms);
+	}
 	if (df.available && df.rss_kb > 0)
 		snprintf(drss, sizeof drss, "%.1f", df.rss_kb / 1024.0);
 	if (ok1) {
-		row_add(T, fmt("exec → survey1 entry form usable, %s records (ms, median of %d)", Sm, runs),
-		    fmt("%.1f", s1.start_entry_ms),
+		row_add(T, fmt("exec → survey1 entry form usable, %s records (ms, median of %d; dialog "
+		    "timed in the same runs)", Sm, runs), fmt("%.1f", s1.start_entry_ms),
 		    df.available ? "≤ 100 (SPEC), ≤ dialog" : "≤ 100 (SPEC)",
-		    s1.start_entry_ms <= 100 && (!df.available || s1.start_entry_ms <= df.start_ms) ?
-		    MARK_MET : MARK_MISSED, dstart, df.available ? ratio(s1.start_entry_ms, df.start_ms) : "");
+		    s1.start_entry_ms <= 100 && (!df.available || s1.start_entry_ms <= s1.dialog_start_ms) ?
+		    MARK_MET : MARK_MISSED, dstart1, df.available ? ratio(s1.start_entry_ms,
+		    s1.dialog_start_ms) : "");
 		row_add(T, fmt("exec → menu usable, %s records (ms, median of %d)", Sm, runs),
 		    fmt("%.1f", s1.start_menu_ms), "≤ 100 (SPEC)", s1.start_menu_ms <= 100 ? MARK_MET :
 		    MARK_MISSED, "", "");
@@ -437,10 +440,12 @@ main(void)
 		phase_failed(T, fmt("start-up at %s", Sm));
 	}
 	if (ok2) {
-		row_add(T, fmt("exec → survey1 entry form usable, %s records (ms, median of %d)", L, runs),
-		    fmt("%.1f", s2.start_entry_ms), df.available ? "≤ 50, ≤ dialog" : "≤ 50",
-		    s2.start_entry_ms <= 50 && (!df.available || s2.start_entry_ms <= df.start_ms) ?
-		    MARK_MET : MARK_MISSED, dstart, df.available ? ratio(s2.start_entry_ms, df.start_ms) : "");
+		row_add(T, fmt("exec → survey1 entry form usable, %s records (ms, median of %d; dialog "
+		    "timed in the same runs)", L, runs), fmt("%.1f", s2.start_entry_ms),
+		    df.available ? "≤ 50, ≤ dialog" : "≤ 50",
+		    s2.start_entry_ms <= 50 && (!df.available || s2.start_entry_ms <= s2.dialog_start_ms) ?
+		    MARK_MET : MARK_MISSED, dstart2, df.available ? ratio(s2.start_entry_ms,
+		    s2.dialog_start_ms) : "");
 		row_add(T, fmt("exec → menu usable, %s records (ms, median of %d)", L, runs),
 		    fmt("%.1f", s2.start_menu_ms), "≤ 50", s2.start_menu_ms <= 50 ? MARK_MET :
 		    MARK_MISSED, "", "");
@@ -475,16 +480,30 @@ main(void)
 		    "median of %d)", L, runs), fmt("%.1f", s2.exec_browse_ms), "", MARK_NONE, "", "");
 	if (ok1)
 		row_add(T, fmt("peak RSS of the TUI, %s records (MiB; VmHWM after browse, search, entry; "
-		    "at the end %.1f anonymous + %.1f mapped files)", Sm, s1.anon_kb / 1024.0,
-		    s1.file_kb / 1024.0), fmt("%.1f", s1.rss_kb / 1024.0), "", MARK_NONE, drss,
+		    "at the end %.1f anonymous + %.1f mapped files, of which %.1f the database's)", Sm,
+		    s1.anon_kb / 1024.0, s1.file_kb / 1024.0, s1.db_kb / 1024.0),
+		    fmt("%.1f", s1.rss_kb / 1024.0), "", MARK_NONE, drss,
 		    df.available && df.rss_kb > 0 ? ratio(s1.rss_kb, df.rss_kb) : "");
 	if (ok2)
 		row_add(T, fmt("peak RSS of the TUI, %s records (MiB; at the end %.1f anonymous + %.1f "
-		    "mapped files)", L, s2.anon_kb / 1024.0, s2.file_kb / 1024.0),
-		    fmt("%.1f", s2.rss_kb / 1024.0), "", MARK_NONE, drss,
-		    df.available && df.rss_kb > 0 ? ratio(s2.rss_kb, df.rss_kb) : "");
-	if (df.available)
-		note_add("Start-up and RSS peer: dialog showing the same form (it opens no database).");
+		    "mapped files, of which %.1f the database's)", L, s2.anon_kb / 1024.0,
+		    s2.file_kb / 1024.0, s2.db_kb / 1024.0), fmt("%.1f", s2.rss_kb / 1024.0), "",
+		    MARK_NONE, drss, df.available && df.rss_kb > 0 ? ratio(s2.rss_kb, df.rss_kb) : "");
+	if (df.available) {
+		note_add("Start-up and RSS peer: dialog showing the same form (it opens no database).  "
+		    "Its start-ups are timed in the same runs as lgotp's, each right after lgotp's, at "
+		    "each scale, so that the load of a shared machine, which changes from minute to "
+		    "minute, falls on both alike.");
+		if (df.rss_kb > 0)
+			note_add("dialog's peak RSS with the form filled: %.1f MiB, %.1f anonymous + %.1f "
+			    "mapped files (the C library, libm, ncurses, the locale).", df.rss_kb / 1024.0,
+			    df.anon_kb / 1024.0, df.file_kb / 1024.0);
+		note_add("lgotp's RSS counts the database pages it has read, and the kernel maps "
+		    "whole page-cache folios around each one (up to 2 MiB), so that share depends on "
+		    "how the file came into the cache: the same session maps a few hundred KiB of it "
+		    "with the cache cold and tens of MiB after the file was read through.  It is page "
+		    "cache, shared with every other process, not memory of lgotp's own.");
+	}
 
 	/* 5. Look-ups through the library. */
 	fprintf(stderr, "bench: look-ups\n");

@@ -495,11 +495,12 @@ fail:
 }
 
 int
-bench_tty_scale(struct gen *g, const char *db, int runs, struct scale_figures *s)
+bench_tty_scale(struct gen *g, const char *db, int runs, bool with_dialog, struct scale_figures *s)
 {
 	double *entry = xcalloc((size_t)runs, sizeof *entry), *menu = xcalloc((size_t)runs, sizeof *menu),
-	    *browse = xcalloc((size_t)runs, sizeof *browse);
+	    *browse = xcalloc((size_t)runs, sizeof *browse), *peer = xcalloc((size_t)runs, sizeof *peer);
 	struct vt *vt = NULL;
+	s->dialog_start_ms = -1;
 	for (int r = 0; r < runs; r++) {
 		double t0 = now_ms();
 		vt = spawn_lgotp(db, true);
@@ -509,6 +510,14 @@ bench_tty_scale(struct gen *g, const char *db, int runs, struct scale_figures *s
 		if (quit(vt, 1) != 0)
 			goto fail;
 		vt_free(vt);
+		vt = NULL;
+		/* The peer right after, run for run: a shared machine's load
+		 * changes from minute to minute, and timings taken minutes
+		 * apart compared that load more than the programs. */
+		if (with_dialog && (peer[r] = bench_dialog_start()) < 0) {
+			fprintf(stderr, "bench: dialog did not show its form\n");
+			goto fail;
+		}
 
 		t0 = now_ms();
 		vt = spawn_lgotp(db, false);
@@ -528,6 +537,8 @@ bench_tty_scale(struct gen *g, const char *db, int runs, struct scale_figures *s
 		vt = NULL;
 	}
 	s->start_entry_ms = median(entry, (size_t)runs);
+	if (with_dialog)
+		s->dialog_start_ms = median(peer, (size_t)runs);
 	double *sum = xcalloc((size_t)runs, sizeof *sum);
 	for (int r = 0; r < runs; r++)
 		sum[r] = menu[r] + browse[r];
@@ -570,12 +581,16 @@ bench_tty_scale(struct gen *g, const char *db, int runs, struct scale_figures *s
 	s->rss_kb = pid > 0 ? vm_hwm_kb(pid) : -1;
 	s->anon_kb = pid > 0 ? status_kb(pid, "RssAnon:") : -1;
 	s->file_kb = pid > 0 ? status_kb(pid, "RssFile:") : -1;
+	long data = pid > 0 ? smaps_rss_kb(pid, "/data.mdb") : -1, lock = pid > 0 ?
+	    smaps_rss_kb(pid, "/lock.mdb") : -1;
+	s->db_kb = data >= 0 && lock >= 0 ? data + lock : -1;
 	if (quit(vt, 2) != 0)
 		goto fail;
 	vt_free(vt);
 	free(entry);
 	free(menu);
 	free(browse);
+	free(peer);
 	return 0;
 fail:
 	if (vt)
@@ -584,5 +599,6 @@ fail:
 	free(entry);
 	free(menu);
 	free(browse);
+	free(peer);
 	return -1;
 }

@@ -229,3 +229,33 @@ status_kb(pid_t pid, const char *field)
 	fclose(f);
 	return kb;
 }
+
+long
+smaps_rss_kb(pid_t pid, const char *suffix)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/smaps", (int)pid);
+	FILE *f = fopen(path, "r");
+	if (f == NULL)
+		return -1;
+	char line[1024];
+	size_t sn = strlen(suffix);
+	bool in = false;
+	long kb = 0;
+	while (fgets(line, sizeof line, f)) {
+		size_t n = strlen(line);
+		if (n > 0 && line[n - 1] == '\n')
+			line[--n] = '\0';
+		/* A mapping's first line ("start-end perms offset dev inode path"),
+		 * then its fields, each a first word ending in ':' ("Rss:"). */
+		const char *sp = strchr(line, ' ');
+		if (sp == NULL || sp == line)
+			continue;
+		if (sp[-1] != ':')
+			in = n >= sn && strcmp(line + n - sn, suffix) == 0;
+		else if (in && strncmp(line, "Rss:", 4) == 0)
+			kb += strtol(line + 4, NULL, 10);
+	}
+	fclose(f);
+	return kb;
+}

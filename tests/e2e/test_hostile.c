@@ -1,8 +1,9 @@
 /*
  * Input no operator should send, and terminals no one should have: each
  * gets a clear message and changes nothing else.  A 1 MB paste, unknown
- * keys, TERM=dumb and TERM=vt100, a missing or broken conf, stored text
- * holding escape characters.
+ * keys, TERM=dumb and TERM=vt100, a missing or broken conf, a broken screen
+ * file the screen opened does not need, stored text holding escape
+ * characters.
  */
 #include "e2e.h"
 #include "util.h"
@@ -142,6 +143,98 @@ test_conf_missing_or_broken(void **state)
 	e2e_db_free(db);
 }
 
+/*
+ * LANG unset or C, as Tera Term and PuTTY often leave it over SSH: the
+ * character type falls back to UTF-8 and Japanese is drawn and typed as
+ * usual.
+ */
+static void
+test_locale_c(void **state)
+{
+	(void)state;
+	char *db = e2e_db_new();
+	e2e_seed_bodies(db);
+	/* Japanese by --lang: the locale would say English. */
+	char *argv[] = { (char *)vt_lgotp_bin(), "--db", db, "--lang", "ja", "--screen", "survey1",
+		NULL };
+	char *env_c[] = { "LANG=C", "LC_ALL", NULL };
+	struct vt_opts o = { .rows = 24, .cols = 80, .argv = argv, .envp_extra = env_c,
+		.capture_stderr = true };
+	struct vt *vt = vt_spawn_opts(&o);
+	assert_int_equal(vt_wait_text(vt, "様式1", -1), 0);
+	assert_int_equal(vt_wait_text(vt, "^S 保存", -1), 0);
+	vt_settle(vt, -1, -1);
+	vt_type_slow(vt, "011002", -1);
+	assert_int_equal(vt_wait_text(vt, "札幌市", -1), 0);
+	vt_ctrl(vt, 'q');
+	assert_int_equal(vt_wait_text(vt, "破棄しますか", -1), 0);
+	vt_type(vt, "y");
+	assert_int_equal(vt_wait_exit(vt, -1, NULL), 0);
+	vt_free(vt);
+	e2e_db_free(db);
+}
+
+/*
+ * A screen file with an error that the screen opened does not need:
+ * `check` and the menu refuse with file:line; `--screen body` starts, and
+ * its delete, which looks at every screen for references, is refused with
+ * the same file:line instead of deleting unchecked.
+ */
+static void
+test_broken_screen_not_needed(void **state)
+{
+	(void)state;
+	char *db = e2e_db_new();
+	e2e_seed_bodies(db);
+	char *screens = xasprintf("%s/screens", db);
+	char *cmd = xasprintf("cp -r screens '%s' && printf '\\n[bogus]\\n' >> '%s/survey3.ini'", screens,
+	    screens);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	char *err = NULL;
+	const char *check[] = { "--screens", screens, "check", NULL };
+	assert_int_equal(e2e_run(db, check, NULL, &err), 2);
+	char *where = strstr(err, "survey3.ini:");
+	assert_non_null(where);
+	assert_non_null(strstr(where, ": 不明なセクション [bogus]"));  /* a Japanese login */
+	char *message = xstrndup(where, (size_t)(strchr(where, '\n') - where));
+	free(err);
+
+	const char *menu[] = { "--screens", screens, NULL };
+	struct vt *vt = e2e_tui(db, 24, 80, menu);
+	int st = -1;
+	assert_int_equal(vt_wait_exit(vt, -1, &st), 0);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 2);
+	assert_non_null(strstr(vt_stderr(vt), message));
+	vt_free(vt);
+
+	const char *body[] = { "--screens", screens, "--screen", "body", NULL };
+	vt = e2e_tui(db, 24, 80, body);
+	assert_int_equal(vt_wait_text(vt, "団体", -1), 0);
+	vt_settle(vt, -1, -1);
+	vt_ctrl(vt, 'f');
+	assert_int_equal(vt_wait_text(vt, "検索:", -1), 0);
+	vt_type(vt, "たけとみ");
+	assert_int_equal(vt_wait_text(vt, "1/1", -1), 0);
+	vt_key(vt, VT_KEY_ENTER);
+	assert_int_equal(vt_wait_text(vt, "修正 473812", -1), 0);
+	vt_ctrl(vt, 'x');
+	/* The status line holds the start of the message: file and line. */
+	char *shown = xstrndup(message, (size_t)(strstr(message, ": 不明な") - message));
+	assert_int_equal(vt_wait_text(vt, shown, -1), 0);
+	assert_false(vt_has_text(vt, "削除しますか"));
+	vt_ctrl(vt, 'q');
+	assert_int_equal(vt_wait_exit(vt, -1, NULL), 0);
+	vt_free(vt);
+	char *csv = e2e_export(db, "body");
+	assert_non_null(strstr(csv, "473812"));
+	free(csv);
+	free(shown);
+	free(message);
+	free(screens);
+	e2e_db_free(db);
+}
+
 /* Text with escape characters that reached the database anyway (an older
  * version, another tool) is shown escaped, never sent to the terminal. */
 static void
@@ -183,6 +276,8 @@ main(void)
 		cmocka_unit_test(test_unknown_keys_change_nothing),
 		cmocka_unit_test(test_terminals),
 		cmocka_unit_test(test_conf_missing_or_broken),
+		cmocka_unit_test(test_broken_screen_not_needed),
+		cmocka_unit_test(test_locale_c),
 		cmocka_unit_test(test_stored_escapes_shown_escaped),
 	};
 	return cmocka_run_group_tests_name("e2e_hostile", tests, NULL, NULL);

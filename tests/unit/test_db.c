@@ -832,6 +832,62 @@ test_map_growth(void **state)
 	db_close(db);
 }
 
+/*
+ * Whether this process maps DIR/data.mdb with read-ahead off: the kernel
+ * lists the advice of each mapping in /proc/self/smaps ("rr" among the
+ * VmFlags of a mapping given MADV_RANDOM).  -1 when it is not mapped.
+ */
+static int
+map_is_random(const char *dir)
+{
+	char *file = xasprintf("%s/data.mdb", dir);
+	FILE *f = fopen("/proc/self/smaps", "r");
+	assert_non_null(f);
+	char line[1024];
+	int in = 0, found = -1;
+	while (fgets(line, sizeof line, f)) {
+		size_t n = strlen(line);
+		if (n > 0 && line[n - 1] == '\n')
+			line[--n] = '\0';
+		/* A mapping's first line ends in its file; its VmFlags line closes it. */
+		if (strncmp(line, "VmFlags:", 8) == 0) {
+			if (in)
+				found = strstr(line, " rr") != NULL;
+			in = 0;
+		} else if (n >= strlen(file) && strcmp(line + n - strlen(file), file) == 0) {
+			in = 1;
+		}
+	}
+	fclose(f);
+	free(file);
+	return found;
+}
+
+/* DB_OPEN_RANDOM reaches the kernel as MADV_RANDOM on the map, and stays
+ * when the map grows; a plain open keeps read-ahead. */
+static void
+test_open_random(void **state)
+{
+	struct fx *fx = *state;
+	struct db *db;
+	char *cause = NULL;
+
+	db = open_ok(fx->dir);
+	assert_int_equal(map_is_random(fx->dir), 0);
+	db_close(db);
+
+	setenv("LGOTP_DB_MAPSIZE", "64K", 1);
+	if (db_open_flags(fx->dir, DB_OPEN_RANDOM, &db, &cause) != 0)
+		fail_msg("db_open_flags: %s", cause);
+	assert_int_equal(map_is_random(fx->dir), 1);
+	struct grow_arg g = { 0, 0, 1000, 4000 };
+	if (db_write(db, grow_fn, &g, &cause) != 0)
+		fail_msg("big write: %s", cause);
+	assert_true(g.calls > 1);           /* the map was made again, larger */
+	assert_int_equal(map_is_random(fx->dir), 1);
+	db_close(db);
+}
+
 /* A second process writes while this one reads: every read transaction
  * sees one consistent state, unchanged while it lasts. */
 struct pair_arg {
@@ -1336,6 +1392,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_scan_model, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_fn_error_aborts, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_map_growth, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_open_random, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent_reader, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_kill_mid_write, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_backup_while_writing, fx_setup, fx_teardown),

@@ -322,6 +322,115 @@ test_defaults(void **state)
 	strlist_free(&errs);
 }
 
+/*
+ * schema_load_for reads what one screen needs: its file and the files of
+ * the screens it names, checked as schema_load checks them.  Another
+ * screen's file is read when asked for, its messages kept in s->late.
+ */
+static const char ref_screen[] =
+	"[screen]\ntitle_ja = 参照\ntitle_en = Refs\nkey = code\n"
+	"[field.code]\nlabel_ja = コード\nlabel_en = Code\ntype = ref\nref = s\nwidth = 6\n";
+static const char broken_screen[] =
+	"[screen]\ntitle_ja = 壊\ntitle_en = Broken\nkey = x\ncolour = red\n"
+	"[field.x]\nlabel_ja = x\nlabel_en = x\ntype = text\nwidth = 3\n";
+
+static struct schema *
+load_for(const char *screen, struct strlist *errs)
+{
+	char *conf = xasprintf("%s/conf/lgotp.ini", tmpdir);
+	struct schema *s = schema_load_for(conf, NULL, screen, errs);
+	free(conf);
+	return s;
+}
+
+static bool
+has_error(const struct strlist *errs, const char *text)
+{
+	for (size_t i = 0; i < errs->n; i++)
+		if (strstr(errs->v[i], text) != NULL)
+			return true;
+	return false;
+}
+
+static void
+test_load_for_one_screen(void **state)
+{
+	(void)state;
+	write_file("screens/t.ini", ref_screen);
+	write_file("screens/u.ini", broken_screen);
+	struct strlist errs = { 0 };
+
+	/* t and the screen it refers to; u, broken, is not read. */
+	struct schema *s = load_for("t", &errs);
+	assert_int_equal(errs.n, 0);
+	assert_non_null(s);
+	assert_int_equal(s->nscreens, 3);
+	assert_int_equal(s->screens[0].state, SCREEN_READY);      /* s */
+	assert_int_equal(s->screens[1].state, SCREEN_READY);      /* t */
+	assert_int_equal(s->screens[2].state, SCREEN_UNREAD);     /* u */
+	assert_int_equal(schema_screen_index(s, "u"), 2);
+	assert_int_equal(s->screens[2].state, SCREEN_UNREAD);
+	/* Asked for, u is read: no screen, and why. */
+	assert_null(schema_screen(s, "u"));
+	assert_int_equal(s->screens[2].state, SCREEN_BROKEN);
+	assert_true(has_error(&s->late, "u.ini:5: unknown key 'colour' in [screen]"));
+	char *why = NULL;
+	assert_int_equal(schema_screens_all(s, &why), -1);
+	assert_non_null(strstr(why, "u.ini:5: unknown key 'colour'"));
+	free(why);
+	schema_free(s);
+
+	/* The screen itself broken: refused with its message, as schema_load. */
+	s = load_for("u", &errs);
+	assert_null(s);
+	assert_true(has_error(&errs, "u.ini:5: unknown key 'colour' in [screen]"));
+	strlist_free(&errs);
+	assert_null(load(&errs));
+	assert_true(has_error(&errs, "u.ini:5: unknown key 'colour' in [screen]"));
+	strlist_free(&errs);
+
+	/* A screen t needs broken: t is refused too. */
+	write_file("screens/u.ini", good_screen);
+	write_file("screens/s.ini", broken_screen);
+	assert_null(load_for("t", &errs));
+	assert_true(has_error(&errs, "s.ini:5: unknown key 'colour' in [screen]"));
+	strlist_free(&errs);
+
+	/* Every screen read: nothing left for later. */
+	write_file("screens/s.ini", good_screen);
+	s = load_for("t", &errs);
+	assert_non_null(s);
+	assert_int_equal(schema_screens_all(s, &why), 0);
+	for (size_t i = 0; i < s->nscreens; i++)
+		assert_int_equal(s->screens[i].state, SCREEN_READY);
+	assert_int_equal(s->late.n, 0);
+	schema_free(s);
+}
+
+/* A scope speaks of its screen's fields: checked when that screen is read. */
+static void
+test_load_for_scopes(void **state)
+{
+	(void)state;
+	write_file("screens/t.ini", ref_screen);
+	write_file("conf/roles.ini", "[user.x]\nroles = r\n[role.r]\n* = read\n"
+	    "scope.t = nosuch = 1\n");
+	struct strlist errs = { 0 };
+	struct schema *s = load_for("s", &errs);
+	assert_int_equal(errs.n, 0);
+	assert_non_null(s);
+	assert_null(schema_screen(s, "t"));
+	assert_true(has_error(&s->late, "roles.ini:5: scope.t: a scope speaks of the record's own "
+	    "fields only"));
+	schema_free(s);
+	assert_null(load_for("t", &errs));
+	assert_true(has_error(&errs, "roles.ini:5: scope.t: a scope speaks"));
+	strlist_free(&errs);
+	assert_null(load(&errs));
+	assert_true(has_error(&errs, "roles.ini:5: scope.t: a scope speaks"));
+	strlist_free(&errs);
+}
+
 /* The project's own screens and conf must pass the same checks. */
 static void
 test_project_files_load(void **state)
@@ -366,6 +475,8 @@ main(void)
 		cmocka_unit_test(test_bad_files_japanese),
 		cmocka_unit_test_setup_teardown(test_defaults, setup, teardown),
 		cmocka_unit_test(test_project_files_load),
+		cmocka_unit_test_setup_teardown(test_load_for_one_screen, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_load_for_scopes, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("schema", tests, NULL, NULL);
 }

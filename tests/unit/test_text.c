@@ -10,6 +10,8 @@
 
 #include <cmocka.h>
 
+#include <unistr.h>
+
 #include "text.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -284,6 +286,66 @@ test_trim(void **state)
 	}
 }
 
+/*
+ * text.c decodes and checks UTF-8 itself (libunistring is opened only for
+ * NFKC): it must agree with libunistring's u8_mbtoucr and u8_check on
+ * every sequence of one to three bytes, and on every four-byte sequence
+ * whose later bytes are continuation bytes or a few others.
+ */
+static void
+agree(const uint8_t *b, size_t n)
+{
+	uint32_t mine = 0;
+	ucs4_t theirs = 0;
+	int m = text_decode((const char *)b, n, &mine);
+	int t = u8_mbtoucr(&theirs, b, n);
+	if ((m > 0) != (t > 0) || (m > 0 && (m != t || mine != theirs))) {
+		print_error("%02X %02X %02X %02X (%zu bytes): text_decode %d U+%04X, u8_mbtoucr %d U+%04X\n",
+		    b[0], n > 1 ? b[1] : 0, n > 2 ? b[2] : 0, n > 3 ? b[3] : 0, n, m,
+		    (unsigned)mine, t, (unsigned)theirs);
+		fail();
+	}
+	bool valid = u8_check(b, n) == NULL;
+	if (text_valid_utf8((const char *)b, n) != valid) {
+		print_error("%02X ... (%zu bytes): text_valid_utf8 says %d\n", b[0], n, !valid);
+		fail();
+	}
+}
+
+static void
+test_decode_agrees(void **state)
+{
+	(void)state;
+	uint8_t b[4];
+	for (unsigned a = 0; a < 256; a++) {
+		b[0] = (uint8_t)a;
+		agree(b, 1);
+		for (unsigned c = 0; c < 256; c++) {
+			b[1] = (uint8_t)c;
+			agree(b, 2);
+			for (unsigned d = 0; d < 256; d++) {
+				b[2] = (uint8_t)d;
+				agree(b, 3);
+			}
+		}
+	}
+	static const uint8_t tails[] = { 0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF,
+		0xC0, 0xE0, 0xF4, 0xFF };
+	for (unsigned a = 0xF0; a < 0x100; a++)
+		for (unsigned c = 0; c < 256; c++)
+			for (size_t i = 0; i < N(tails); i++)
+				for (size_t j = 0; j < N(tails); j++) {
+					b[0] = (uint8_t)a;
+					b[1] = (uint8_t)c;
+					b[2] = tails[i];
+					b[3] = tails[j];
+					agree(b, 4);
+				}
+	/* A prefix up to the first bad byte, as the CSV reader reports it. */
+	assert_int_equal(text_valid_prefix("ab\xE6\x97\xA5\xFF" "cd", 8), 5);
+	assert_int_equal(text_valid_prefix("\xE6\x97", 2), 0);
+}
+
 int
 main(void)
 {
@@ -292,6 +354,7 @@ main(void)
 		cmocka_unit_test(test_clip_and_pad),
 		cmocka_unit_test(test_clip_long_string),
 		cmocka_unit_test(test_valid_utf8),
+		cmocka_unit_test(test_decode_agrees),
 		cmocka_unit_test(test_has_control),
 		cmocka_unit_test(test_printable),
 		cmocka_unit_test(test_fold),
