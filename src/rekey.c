@@ -5,7 +5,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "i18n.h"
 #include "stats.h"
 #include "store.h"
 #include "util.h"
@@ -25,14 +24,6 @@ queue_table(const struct screen_def *sd)
 	return xasprintf("rkq:%s", sd->name);
 }
 
-/* As shown in lists, translated where used (the context keeps them apart
- * from the report's column titles). */
-static const char *const state_names[] = {
-	[REKEY_NONE] = "",
-	[REKEY_KEYED] = NC_("verification state", "keyed"),
-	[REKEY_VERIFIED] = NC_("verification state", "verified"),
-	[REKEY_CORRECTED] = NC_("verification state", "corrected"),
-};
 /* As stored in the "state" field. */
 static const char *const state_ids[] = {
 	[REKEY_NONE] = "", [REKEY_KEYED] = "keyed", [REKEY_VERIFIED] = "verified",
@@ -40,11 +31,11 @@ static const char *const state_ids[] = {
 };
 
 const char *
-rekey_state_name(enum rekey_state state, enum lang lang)
+rekey_state_mark(enum rekey_state state)
 {
-	if (state == REKEY_NONE)
-		return "";
-	return LC_(lang, "verification state", state_names[state]);
+	static const char *const marks[] = { [REKEY_NONE] = "", [REKEY_KEYED] = "*",
+		[REKEY_VERIFIED] = "=", [REKEY_CORRECTED] = "!" };
+	return marks[state];
 }
 
 static enum rekey_state
@@ -217,30 +208,6 @@ rekey_state(struct db *db, const struct screen_def *sd, const char *key,
 	struct state_args a = { sd, key, state };
 	*state = REKEY_NONE;
 	return db_read(db, state_txn, &a, cause);
-}
-
-struct any_args {
-	const struct screen_def *sd;
-	size_t n;
-};
-
-static int
-any_txn(struct db_txn *txn, void *arg, char **cause)
-{
-	struct any_args *a = arg;
-	char *table = state_table(a->sd);
-	int rc = db_count(txn, table, &a->n, cause);
-	free(table);
-	return rc;
-}
-
-int
-rekey_any(struct db *db, const struct screen_def *sd, bool *any, char **cause)
-{
-	struct any_args a = { sd, 0 };
-	int rc = db_read(db, any_txn, &a, cause);
-	*any = rc == 0 && a.n > 0;
-	return rc;
 }
 
 struct verified_args {

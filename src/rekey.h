@@ -82,10 +82,9 @@ int rekey_state(struct db *db, const struct screen_def *sd, const char *key,
 /* The same inside a transaction. */
 int rekey_txn_state(struct db_txn *txn, const struct screen_def *sd, const char *key,
     enum rekey_state *state, char **cause);
-/* Whether any record of SD was keyed in the form (has a state to show). */
-int rekey_any(struct db *db, const struct screen_def *sd, bool *any, char **cause);
-/* A short name for STATE in LANG ("" for REKEY_NONE). */
-const char *rekey_state_name(enum rekey_state state, enum lang lang);
+/* STATE as one ASCII mark, for the margin of a list: keyed (waiting or not
+ * sampled) "*", verified "=", corrected "!", none "". */
+const char *rekey_state_mark(enum rekey_state state);
 
 /* The keys of SD's records verified or corrected, in key order, into KEYS. */
 int rekey_verified_keys(struct db *db, const struct screen_def *sd, struct strlist *keys,

@@ -44,7 +44,7 @@ struct ui_list {
 	bool fixed;                 /* a given list (ranked candidates): no search */
 	const char *title;          /* NULL: the screen's title and mode */
 	int *colw;                  /* width of each list column */
-	int statew;                 /* a verify screen's column of verification states, or 0 */
+	bool states;                /* a verify screen: each row's verification mark in column 0 */
 };
 
 static int
@@ -61,22 +61,10 @@ layout_columns(struct ui_list *ul)
 	free(ul->colw);
 	ul->colw = xcalloc(sd->nlist ? sd->nlist : 1, sizeof *ul->colw);
 	int left = COLS - 2;
-	/* A screen verified by double keying shows each record's state first,
-	 * once any record has one (records imported from files have none, and
-	 * a column of blanks would only cost bytes on the wire). */
-	ul->statew = 0;
-	bool any = false;
-	char *why = NULL;
-	if (sd->verify && rekey_any(ul->app->db, sd, &any, &why) != 0)
-		free(why);
-	if (any) {
-		enum lang lang = i18n_lang();
-		ul->statew = text_width(_("check"));
-		for (int st = REKEY_KEYED; st <= REKEY_CORRECTED; st++)
-			if (text_width(rekey_state_name((enum rekey_state)st, lang)) > ul->statew)
-				ul->statew = text_width(rekey_state_name((enum rekey_state)st, lang));
-		left -= ul->statew + 1;
-	}
+	/* A screen verified by double keying marks each record's state in the
+	 * margin (column 0), not in a column of its own: a mark costs a byte
+	 * or two where there is one, and the other columns do not move. */
+	ul->states = sd->verify;
 	for (size_t c = 0; c < sd->nlist; c++) {
 		const struct field_def *f = &sd->fields[sd->list[c]];
 		int w = f->width;
@@ -116,17 +104,15 @@ draw_row(struct ui_list *ul, int row, const struct record *r, bool selected)
 	if (selected)
 		attrset(tui_attr_select());
 	int col = 1;
-	if (ul->statew > 0) {
+	if (ul->states) {
 		char *key = store_key(ul->sd, r);
 		enum rekey_state st = REKEY_NONE;
 		char *why = NULL;
 		if (rekey_state(ul->app->db, ul->sd, key, &st, &why) != 0)
 			free(why);          /* shown as no state; the record itself is there */
-		char *padded = text_pad(rekey_state_name(st, i18n_lang()), ul->statew);
-		tui_put(row, col, ul->statew, padded);
-		free(padded);
+		if (st != REKEY_NONE)
+			tui_put(row, 0, 1, rekey_state_mark(st));
 		free(key);
-		col += ul->statew + 1;
 	}
 	for (size_t c = 0; c < ul->sd->nlist; c++) {
 		const struct field_def *f = &ul->sd->fields[ul->sd->list[c]];
@@ -187,10 +173,6 @@ draw_all(struct ui_list *ul)
 	draw_search(ul);
 	attrset(A_BOLD);
 	int col = 1;
-	if (ul->statew > 0) {
-		tui_put(2, col, ul->statew, _("check"));
-		col += ul->statew + 1;
-	}
 	for (size_t c = 0; c < ul->sd->nlist && col < COLS - 1; c++) {
 		const struct field_def *f = &ul->sd->fields[ul->sd->list[c]];
 		tui_put(2, col, ul->colw[c], f->label[i18n_lang()]);
