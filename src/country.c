@@ -46,12 +46,23 @@ struct table {
 	bool have_ja;
 };
 
+/* An override set before the table was loaded: applied when it is. */
+struct pending_override {
+	char code[3];
+	enum lang lang;
+	char *name;
+};
+
 /* The one process-wide table (see country.h). */
 static struct {
 	struct table t;
 	bool loaded;
 	char *error;                /* why the last default load failed */
+	struct pending_override *pending;
+	size_t npending;
 } state;
+
+static void apply_pending(void);
 
 static void
 country_free(struct country *c)
@@ -435,6 +446,7 @@ country_load_from(const char *json_path, const char *mo_path, char **cause)
 	state.loaded = true;
 	free(state.error);
 	state.error = NULL;
+	apply_pending();
 	return 0;
 }
 
@@ -456,6 +468,11 @@ country_load(char **cause)
 void
 country_unload(void)
 {
+	for (size_t i = 0; i < state.npending; i++)
+		free(state.pending[i].name);
+	free(state.pending);
+	state.pending = NULL;
+	state.npending = 0;
 	table_free(&state.t);
 	state.loaded = false;
 	free(state.error);
@@ -560,9 +577,38 @@ country_find_name(const char *name)
 	return NULL;
 }
 
+/*
+ * Overrides come from conf at every start, but the table (iso-codes' JSON
+ * and catalogue) is loaded only when a country is first needed: until
+ * then they wait here, so a start that shows no country does not pay for
+ * loading them.  An unknown code is then dropped (lgotp check reports it).
+ */
+static void
+apply_pending(void)
+{
+	struct pending_override *p = state.pending;
+	size_t n = state.npending;
+	state.pending = NULL;
+	state.npending = 0;
+	for (size_t i = 0; i < n; i++) {
+		(void)country_set_override(p[i].code, p[i].lang, p[i].name);
+		free(p[i].name);
+	}
+	free(p);
+}
+
 int
 country_set_override(const char *alpha2, enum lang lang, const char *name)
 {
+	if (!state.loaded && state.error == NULL && alpha2 != NULL && strlen(alpha2) == 2 &&
+	    (int)lang >= 0 && (int)lang < LANG_COUNT) {
+		state.pending = xrealloc(state.pending, (state.npending + 1) * sizeof *state.pending);
+		struct pending_override *p = &state.pending[state.npending++];
+		memcpy(p->code, alpha2, 3);
+		p->lang = lang;
+		p->name = name ? xstrdup(name) : NULL;
+		return 0;
+	}
 	struct country *c = find(alpha2);
 	if (c == NULL || (int)lang < 0 || (int)lang >= LANG_COUNT)
 		return -1;

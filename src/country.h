@@ -61,8 +61,10 @@ const char *country_name(const char *alpha2, enum lang lang);
 const char *country_find_name(const char *name);
 /*
  * Set the name the organisation writes for ALPHA2 in LANG (TW → 台湾);
- * NAME NULL or "" removes the override.  The name is copied.  Returns 0, or
- * -1 when the code is unknown or the table cannot be loaded.
+ * NAME NULL or "" removes the override.  The name is copied.  Before the
+ * table is loaded the override waits and is applied at the load (0; an
+ * unknown code is then dropped).  Otherwise returns 0, or -1 when the code
+ * is unknown or the table cannot be loaded.
  */
 int country_set_override(const char *alpha2, enum lang lang, const char *name);
 /* True when Japanese names came from the catalogue (false: English shown). */

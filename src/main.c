@@ -854,6 +854,7 @@ main(int argc, char **argv)
 		struct strlist cerrs = { 0 };
 		if (rc == 0) {
 			report_crosstab_check(app.schema, &cerrs);
+			schema_check_countries(app.schema, &cerrs);
 			/* Practice mode's samples: only --practice reads them, but a
 			 * trainer's mistake there is found here like any other. */
 			char *sdir = samples_dir(app.schema);

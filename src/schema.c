@@ -1,6 +1,7 @@
 #include "schema.h"
 
 #include <dirent.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1288,7 +1289,7 @@ load_board(struct schema *s, const char *path, struct strlist *errs)
  * the list must load; applied by schema_load once everything is clean.
  */
 static void
-load_countries(struct schema *s, const char *path, struct strlist *errs)
+load_countries(struct schema *s, const char *path, bool check_codes, struct strlist *errs)
 {
 	if (access(path, F_OK) != 0)
 		return;
@@ -1296,7 +1297,7 @@ load_countries(struct schema *s, const char *path, struct strlist *errs)
 	if (ini == NULL)
 		return;
 	char *why = NULL;
-	if (country_load(&why) != 0) {
+	if (check_codes && country_load(&why) != 0) {
 		ERR(ini, 0, "cannot check the country codes: %s", why);
 		free(why);
 		ini_free(ini);
@@ -1312,7 +1313,9 @@ load_countries(struct schema *s, const char *path, struct strlist *errs)
 		for (size_t k = 0; k < ini_nkeys(ini, sec); k++) {
 			const char *code = ini_key(ini, sec, k), *name = ini_get(ini, sec, code);
 			int line = ini_line(ini, sec, code);
-			if (!country_valid(code)) {
+			bool alpha2 = strlen(code) == 2 && isalpha((unsigned char)code[0]) &&
+			    isalpha((unsigned char)code[1]);
+			if (!alpha2 || (check_codes && !country_valid(code))) {
 				ERR(ini, line, "%s: not an ISO 3166-1 alpha-2 code iso-codes knows", code);
 				continue;
 			}
@@ -1320,6 +1323,8 @@ load_countries(struct schema *s, const char *path, struct strlist *errs)
 				ERR(ini, line, "%s: the name is empty or holds control characters", code);
 				continue;
 			}
+			if (check_codes)
+				continue;       /* checking only: the start read them already */
 			s->countries = xrealloc(s->countries, (s->ncountries + 1) * sizeof *s->countries);
 			struct country_name *c = &s->countries[s->ncountries++];
 			c->code[0] = (char)(code[0] & ~0x20);
@@ -1440,7 +1445,9 @@ schema_open(const char *conf_path, const char *screens_dir, struct strlist *errs
 	s->roles = roles_load(roles, s, errs);
 	free(roles);
 	char *countries = xasprintf("%s/countries.ini", confdir);
-	load_countries(s, countries, errs);
+	/* The codes are checked against iso-codes by lgotp check only: loading
+	 * iso-codes at every start would cost more than the rest of it. */
+	load_countries(s, countries, false, errs);
 	free(countries);
 	free(confdir);
 	return s;
@@ -1611,4 +1618,14 @@ schema_default(const struct schema *s, const struct field_def *f, const char *to
 		return xstrdup(cv ? cv : "");
 	}
 	return xstrdup(v);
+}
+
+void
+schema_check_countries(const struct schema *s, struct strlist *errs)
+{
+	char *confdir = dir_of(s->settings.conf_path);
+	char *countries = xasprintf("%s/countries.ini", confdir);
+	load_countries((struct schema *)s, countries, true, errs);
+	free(countries);
+	free(confdir);
 }

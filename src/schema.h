@@ -297,6 +297,9 @@ struct schema *schema_load(const char *conf_path, const char *screens_dir, struc
 struct schema *schema_load_for(const char *conf_path, const char *screens_dir,
     const char *screen, struct strlist *errs);
 void schema_free(struct schema *s);
+/* lgotp check's part that a start leaves out: conf/countries.ini's codes
+ * against iso-codes (a start checks only that they are two letters). */
+void schema_check_countries(const struct schema *s, struct strlist *errs);
 
 /*
  * Screen NAME, or NULL when there is none or its file (or one it needs)

@@ -218,8 +218,8 @@ static const struct bad_case bad_cases[] = {
 	{ "label_en names no field", "screens/s.ini", "[screen]\ntitle_ja = a\ntitle_en = b\nkey = x\n"
 	  "label_en = y\n[field.x]\nlabel_ja = x\nlabel_en = x\ntype = text\nwidth = 3\n",
 	  "s.ini:5: label_en: no field 'y' on this screen" },
-	{ "countries: unknown code", "conf/countries.ini", "[ja]\nJP = 日本国\nXX = どこか\n",
-	  "countries.ini:3: xx: not an ISO 3166-1 alpha-2 code iso-codes knows" },
+	{ "countries: not a two-letter code", "conf/countries.ini", "[ja]\nJPN = 日本国\n",
+	  "countries.ini:2: jpn: not an ISO 3166-1 alpha-2 code iso-codes knows" },
 	{ "countries: unknown section", "conf/countries.ini", "[fr]\nJP = Japon\n",
 	  "countries.ini:1: unknown section [fr]: expected [ja] or [en]" },
 	{ "countries: empty name", "conf/countries.ini", "[en]\nKR =\n",
@@ -294,6 +294,25 @@ test_bad_files_japanese(void **state)
 	for (size_t i = 0; i < sizeof bad_cases_ja / sizeof bad_cases_ja[0]; i++)
 		check_bad_case(&bad_cases_ja[i]);
 	i18n_set_lang(LANG_EN);
+}
+
+/* A code iso-codes does not know: lgotp check says so; a start, which
+ * does not load iso-codes, takes it and drops it when countries load. */
+static void
+test_unknown_country_code_checked(void **state)
+{
+	(void)state;
+	write_file("conf/countries.ini", "[ja]\nXX = どこか\n");
+	struct strlist errs = { 0 };
+	struct schema *s = load(&errs);
+	assert_non_null(s);
+	assert_int_equal(errs.n, 0);
+	schema_check_countries(s, &errs);
+	assert_int_equal(errs.n, 1);
+	assert_non_null(strstr(errs.v[0], "countries.ini:2: xx: not an ISO 3166-1 alpha-2 code"));
+	assert_null(country_find_name("どこか"));
+	strlist_free(&errs);
+	schema_free(s);
 }
 
 static void
@@ -474,6 +493,7 @@ main(void)
 		cmocka_unit_test(test_bad_files),
 		cmocka_unit_test(test_bad_files_japanese),
 		cmocka_unit_test_setup_teardown(test_defaults, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_country_code_checked, setup, teardown),
 		cmocka_unit_test(test_project_files_load),
 		cmocka_unit_test_setup_teardown(test_load_for_one_screen, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_load_for_scopes, setup, teardown),
