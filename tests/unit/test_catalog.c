@@ -268,8 +268,11 @@ test_damaged_refused(void **state)
 	};
 	build(&m, eucjp, 2, false);
 	expect_refused(&m, "not in UTF-8");
-	static const struct pair placeholder[] = { { "", "Content-Type: text/plain; charset=CHARSET\n", 0, 0 } };
-	build(&m, placeholder, 1, false);
+	/* A .pot template's header, never filled in: no charset at all. */
+	static const struct pair template_header[] = {
+		{ "", "Content-Type: text/plain; charset=CHARSET\n", 0, 0 },
+	};
+	build(&m, template_header, 1, false);
 	expect_refused(&m, "not in UTF-8");
 	static const struct pair utf8lower[] = { { "", "Content-Type: text/plain; charset=utf-8\n", 0, 0 } };
 	build(&m, utf8lower, 1, false);
