@@ -188,6 +188,38 @@ rekey_txn_state(struct db_txn *txn, const struct screen_def *sd, const char *key
 	return rc < 0 ? -1 : 0;
 }
 
+struct states_args {
+	const struct screen_def *sd;
+	const struct record *const *recs;
+	size_t n;
+	enum rekey_state *states;
+};
+
+static int
+states_txn(struct db_txn *txn, void *arg, char **cause)
+{
+	struct states_args *a = arg;
+	int rc = 0;
+	for (size_t i = 0; i < a->n && rc == 0; i++) {
+		char *key = store_key(a->sd, a->recs[i]);
+		rc = rekey_txn_state(txn, a->sd, key, &a->states[i], cause);
+		free(key);
+	}
+	return rc;
+}
+
+int
+rekey_states(struct db *db, const struct screen_def *sd, const struct record *const *recs,
+    size_t n, enum rekey_state *states, char **cause)
+{
+	for (size_t i = 0; i < n; i++)
+		states[i] = REKEY_NONE;
+	if (n == 0)
+		return 0;
+	struct states_args a = { sd, recs, n, states };
+	return db_read(db, states_txn, &a, cause);
+}
+
 struct state_args {
 	const struct screen_def *sd;
 	const char *key;

@@ -76,6 +76,9 @@ int rekey_txn_keyed(struct db_txn *txn, const struct settings *settings,
     const struct screen_def *sd, const char *key, const char *keyer, uint64_t now_ns,
     char **cause);
 
+/* The states of N records of SD into STATES[0..N-1], in one read transaction. */
+int rekey_states(struct db *db, const struct screen_def *sd, const struct record *const *recs,
+    size_t n, enum rekey_state *states, char **cause);
 /* The state of record KEY of SD (REKEY_NONE when it was not keyed in the form). */
 int rekey_state(struct db *db, const struct screen_def *sd, const char *key,
     enum rekey_state *state, char **cause);

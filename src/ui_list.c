@@ -95,7 +95,8 @@ cell_text(struct ui_list *ul, const struct field_def *f, const char *v)
 }
 
 static void
-draw_row(struct ui_list *ul, int row, const struct record *r, bool selected)
+draw_row(struct ui_list *ul, int row, const struct record *r, bool selected,
+    enum rekey_state state)
 {
 	move(row, 0);
 	clrtoeol();
@@ -104,16 +105,8 @@ draw_row(struct ui_list *ul, int row, const struct record *r, bool selected)
 	if (selected)
 		attrset(tui_attr_select());
 	int col = 1;
-	if (ul->states) {
-		char *key = store_key(ul->sd, r);
-		enum rekey_state st = REKEY_NONE;
-		char *why = NULL;
-		if (rekey_state(ul->app->db, ul->sd, key, &st, &why) != 0)
-			free(why);          /* shown as no state; the record itself is there */
-		if (st != REKEY_NONE)
-			tui_put(row, 0, 1, rekey_state_mark(st));
-		free(key);
-	}
+	if (state != REKEY_NONE)
+		tui_put(row, 0, 1, rekey_state_mark(state));
 	for (size_t c = 0; c < ul->sd->nlist; c++) {
 		const struct field_def *f = &ul->sd->fields[ul->sd->list[c]];
 		char *text = cell_text(ul, f, record_get(r, f->id));
@@ -136,10 +129,22 @@ draw_list(struct ui_list *ul)
 		ul->top = ul->sel;
 	if (ul->sel >= ul->top + (size_t)rows)
 		ul->top = ul->sel - (size_t)rows + 1;
+	/* The shown rows' verification states, in one read: this runs on
+	 * every key of an incremental search. */
+	enum rekey_state *states = xcalloc((size_t)(rows > 0 ? rows : 1), sizeof *states);
+	size_t shown = ul->top < ul->n ? ul->n - ul->top : 0;
+	if (shown > (size_t)(rows > 0 ? rows : 0))
+		shown = (size_t)(rows > 0 ? rows : 0);
+	char *why = NULL;
+	if (ul->states && rekey_states(ul->app->db, ul->sd, (const struct record *const *)ul->recs +
+	    ul->top, shown, states, &why) != 0)
+		free(why);              /* shown without marks; the records themselves are there */
 	for (int i = 0; i < rows; i++) {
 		size_t k = ul->top + (size_t)i;
-		draw_row(ul, 3 + i, k < ul->n ? ul->recs[k] : NULL, k == ul->sel && k < ul->n);
+		draw_row(ul, 3 + i, k < ul->n ? ul->recs[k] : NULL, k == ul->sel && k < ul->n,
+		    states[i]);
 	}
+	free(states);
 	struct app *app = ul->app;
 	if (ul->n == 0)
 		tui_status(app, false, "%s", _("nothing matches"));
