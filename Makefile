@@ -63,8 +63,20 @@ E2E_LIB   := $(BUILD)/tests/vt.o $(BUILD)/tests/e2e.o
 
 all: $(BIN) $(MO)
 
-$(BIN): $(BUILD)/main.o $(LIBA)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+# The program links the form and menu libraries, LMDB and iniparser in from
+# their Debian archives (README, "Linking"): each shared library costs every
+# start its loading, which is most of what lgotp's start has over dialog's.
+# They read only what lgotp gives them: the database, the conf files.
+# ncurses, which reads TERM and the terminfo files a user may point it at,
+# stays shared with the C library, so its security updates reach lgotp
+# without a rebuild.  The archives are prerequisites: `make` after an
+# upgrade of their -dev packages links again.
+LINKED_IN := formw menuw lmdb iniparser
+LINKED_IN_A = $(foreach l,$(LINKED_IN),$(shell $(CC) -print-file-name=lib$(l).a))
+SHARED_LIBS = $(shell pkg-config --libs ncursesw 2>/dev/null)
+
+$(BIN): $(BUILD)/main.o $(LIBA) $(filter /%,$(LINKED_IN_A))
+	$(CC) $(ALL_LDFLAGS) -o $@ $(BUILD)/main.o $(LIBA) $(LINKED_IN_A) $(SHARED_LIBS)
 
 $(LIBA): $(LIBOBJ)
 	rm -f $@
@@ -127,7 +139,7 @@ SHEET := ../shared/data/soumu_lg_codes_utf8bom.csv
 DEMO := body office trainee survey1 survey2 survey3 request briefing cost counsel advice report \
         history
 demo: lgotp
-	@if [ -f $(SHEET) ]; then ./lgotp --db data import body $(SHEET); fi
+	@if [ -f $(SHEET) ]; then ./lgotp --db data --mode upsert import body $(SHEET); fi
 	@for s in $(DEMO); do ./lgotp --db data --mode upsert import $$s conf/demo/$$s.csv || exit 1; done
 
 # Every test, plain and then under AddressSanitizer and UBSan.
