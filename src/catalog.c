@@ -5,10 +5,14 @@
 #include "catalog.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "text.h"
 #include "util.h"
@@ -27,6 +31,7 @@ struct entry {
 struct catalog {
 	char *buf;                  /* the whole file; entries point into it */
 	size_t len;
+	bool mapped;                /* BUF is the file mapped (munmap), else malloc'd */
 	struct entry *v;            /* sorted by orig (strcmp) */
 	size_t n;
 };
@@ -88,13 +93,14 @@ charset_ok(const char *header)
 	return end == '\0' || end == '\n' || end == ' ' || end == ';' || end == '\r';
 }
 
-/* Takes BUF (malloc'd, LEN bytes): it is freed on failure. */
+/* Takes BUF (LEN bytes; mapped, else malloc'd): it is released on failure. */
 static int
-parse(char *buf, size_t len, const char *name, struct catalog **out, char **cause)
+parse(char *buf, size_t len, bool mapped, const char *name, struct catalog **out, char **cause)
 {
 	struct catalog *c = xcalloc(1, sizeof *c);
 	c->buf = buf;
 	c->len = len;
+	c->mapped = mapped;
 	const unsigned char *b = (const unsigned char *)buf;
 	bool big_endian = false;
 	if (len < 20) {
@@ -148,31 +154,44 @@ bad:
 	return -1;
 }
 
+/*
+ * The file is mapped, not read: its pages come from the page cache every
+ * process shares, and a start in Japanese neither copies the catalogue nor
+ * grows the heap by its size (reading it cost that start as much as its
+ * checks).  MAP_PRIVATE: a file rewritten while lgotp runs (make, an
+ * install) does not change the strings under it.
+ */
 int
 catalog_open(const char *path, struct catalog **out, char **cause)
 {
-	FILE *f = fopen(path, "rb");
-	if (f == NULL)
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
 		return fail_raw(cause, "%s: %s", path, strerror(errno));
-	struct strbuf sb = SB_INIT;
-	char chunk[8192];
-	size_t got;
-	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		if (sb.len + got > (size_t)MAX_FILE) {
-			fclose(f);
-			sb_free(&sb);
-			return fail(cause, "%s: too large for a gettext catalogue", path);
-		}
-		sb_add(&sb, chunk, got);
+	struct stat st;
+	if (fstat(fd, &st) != 0) {
+		int e = errno;
+		close(fd);
+		return fail_raw(cause, "%s: %s", path, strerror(e));
 	}
-	int err = ferror(f);
-	fclose(f);
-	if (err) {
-		sb_free(&sb);
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
 		return fail(cause, "%s: read error", path);
 	}
-	size_t len = sb.len;
-	return parse(sb_detach(&sb), len, path, out, cause);
+	if (st.st_size > MAX_FILE) {
+		close(fd);
+		return fail(cause, "%s: too large for a gettext catalogue", path);
+	}
+	size_t len = (size_t)st.st_size;
+	if (len == 0) {
+		close(fd);
+		return parse(xmalloc(1), 0, false, path, out, cause);
+	}
+	void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+	int e = errno;
+	close(fd);
+	if (map == MAP_FAILED)
+		return fail_raw(cause, "%s: %s", path, strerror(e));
+	return parse(map, len, true, path, out, cause);
 }
 
 int
@@ -185,7 +204,7 @@ catalog_open_memory(const void *buf, size_t len, const char *name, struct catalo
 	if (len > 0)
 		memcpy(copy, buf, len);
 	copy[len] = '\0';
-	return parse(copy, len, name, out, cause);
+	return parse(copy, len, false, name, out, cause);
 }
 
 void
@@ -194,7 +213,10 @@ catalog_free(struct catalog *c)
 	if (c == NULL)
 		return;
 	free(c->v);
-	free(c->buf);
+	if (c->mapped)
+		munmap(c->buf, c->len);
+	else
+		free(c->buf);
 	free(c);
 }
 

@@ -35,62 +35,91 @@ typedef uint32_t ucs4_t;
 /* Marks a byte that does not start a well-formed UTF-8 sequence. */
 #define BAD_BYTE ((ucs4_t)0xFFFFFFFF)
 
+/*
+ * The length of the sequence lead byte C starts (2-4), with the range its
+ * second byte must fall in (Unicode's table 3-7: no overlongs, no
+ * surrogates, nothing past U+10FFFF); 0 for a byte that starts none.
+ */
+static inline size_t
+seq_len(unsigned char c, unsigned char *lo, unsigned char *hi)
+{
+	*lo = 0x80;
+	*hi = 0xBF;
+	if (c >= 0xC2 && c <= 0xDF)
+		return 2;
+	if (c >= 0xE0 && c <= 0xEF) {
+		if (c == 0xE0)
+			*lo = 0xA0;
+		else if (c == 0xED)
+			*hi = 0x9F;
+		return 3;
+	}
+	if (c >= 0xF0 && c <= 0xF4) {
+		if (c == 0xF0)
+			*lo = 0x90;
+		else if (c == 0xF4)
+			*hi = 0x8F;
+		return 4;
+	}
+	return 0;
+}
+
+/* Whether the N bytes at S (N >= 1, S[0] >= 0x80) start a well-formed
+ * sequence: its length, or 0. */
+static inline size_t
+seq_valid(const unsigned char *s, size_t n)
+{
+	unsigned char lo, hi;
+	size_t len = seq_len(s[0], &lo, &hi);
+	if (len == 0 || n < len || s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < len; i++)
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+	return len;
+}
+
 int
 text_decode(const char *str, size_t n, uint32_t *uc)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	if (n == 0)
 		return -1;
-	unsigned char c = s[0];
-	if (c < 0x80) {
-		*uc = c;
+	if (s[0] < 0x80) {
+		*uc = s[0];
 		return 1;
 	}
-	/* The second byte's range depends on the first (table 3-7). */
-	size_t len;
-	unsigned char lo = 0x80, hi = 0xBF;
-	if (c >= 0xC2 && c <= 0xDF)
-		len = 2;
-	else if (c >= 0xE0 && c <= 0xEF) {
-		len = 3;
-		if (c == 0xE0)
-			lo = 0xA0;          /* no overlongs */
-		else if (c == 0xED)
-			hi = 0x9F;          /* no surrogates */
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		len = 4;
-		if (c == 0xF0)
-			lo = 0x90;          /* no overlongs */
-		else if (c == 0xF4)
-			hi = 0x8F;          /* nothing past U+10FFFF */
-	} else
+	size_t len = seq_valid(s, n);
+	if (len == 0)
 		return -1;
-	if (n < len || s[1] < lo || s[1] > hi)
-		return -1;
-	ucs4_t v = c & (0xFF >> (len + 1));
-	for (size_t i = 1; i < len; i++) {
-		if (i > 1 && (s[i] & 0xC0) != 0x80)
-			return -1;
+	ucs4_t v = s[0] & (0xFF >> (len + 1));
+	for (size_t i = 1; i < len; i++)
 		v = (v << 6) | (s[i] & 0x3F);
-	}
 	*uc = v;
 	return (int)len;
 }
 
+/* Every CSV cell, catalogue string and label passes here: ASCII is taken
+ * eight bytes at a time, and a sequence is checked without decoding it. */
 size_t
-text_valid_prefix(const char *s, size_t n)
+text_valid_prefix(const char *str, size_t n)
 {
+	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0;
-	ucs4_t uc;
 	while (i < n) {
-		if ((unsigned char)s[i] < 0x80) {
+		uint64_t w;
+		if (n - i >= 8 && (memcpy(&w, s + i, 8), (w & 0x8080808080808080ULL) == 0)) {
+			i += 8;
+			continue;
+		}
+		if (s[i] < 0x80) {
 			i++;
 			continue;
 		}
-		int len = text_decode(s + i, n - i, &uc);
-		if (len < 0)
+		size_t len = seq_valid(s + i, n - i);
+		if (len == 0)
 			break;
-		i += (size_t)len;
+		i += len;
 	}
 	return i;
 }
