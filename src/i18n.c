@@ -22,6 +22,8 @@
 
 static struct {
 	enum lang lang;
+	enum lang (*resolve)(void *);       /* pending: i18n_defer_lang */
+	void *resolve_ctx;
 	struct catalog *cat;
 	char *path;                 /* of cat */
 	bool tried;                 /* the default was looked for (found or not) */
@@ -31,13 +33,26 @@ static struct {
 enum lang
 i18n_lang(void)
 {
+	if (state.resolve != NULL) {
+		enum lang (*resolve)(void *) = state.resolve;
+		state.resolve = NULL;       /* first: RESOLVE may itself say something */
+		i18n_set_lang(resolve(state.resolve_ctx));
+	}
 	return state.lang;
 }
 
 void
 i18n_set_lang(enum lang lang)
 {
+	state.resolve = NULL;
 	state.lang = lang == LANG_EN ? LANG_EN : LANG_JA;
+}
+
+void
+i18n_defer_lang(enum lang (*resolve)(void *ctx), void *ctx)
+{
+	state.resolve = resolve;
+	state.resolve_ctx = ctx;
 }
 
 const char *

@@ -51,6 +51,13 @@
 /* The UI language: LANG_JA until set. */
 enum lang i18n_lang(void);
 void i18n_set_lang(enum lang lang);
+/*
+ * The language is RESOLVE(CTX), asked for when i18n_lang is first called
+ * (once), unless i18n_set_lang comes first: main's language for what is
+ * said before the settings are loaded costs a read of them only when
+ * something is said.
+ */
+void i18n_defer_lang(enum lang (*resolve)(void *ctx), void *ctx);
 
 /*
  * MSGID (with CONTEXT, or NULL) in LANG: the catalogue's Japanese for

@@ -160,18 +160,17 @@ pick_lang(const struct options *o, const struct schema *s)
 
 /*
  * The language before the settings are loaded, for what is said until then
- * (the usage, an option refused, a problem in the files): LANG (--lang's
- * "ja" or "en"), else [display] lang of the settings file CONF when it says
- * ja or en (the file read once more for it; its problems are schema_load's
- * to report), else the locale.  pick_lang's order.
+ * (the usage, an option refused, a problem in the files): [display] lang
+ * of the settings file CONF when it says ja or en (the file read once more
+ * for it; its problems are schema_load's to report), else the locale.
+ * pick_lang's order, --lang aside.  Asked for only when something is said
+ * (i18n_defer_lang): a start that says nothing reads the settings once.
  */
 static enum lang
-early_lang(const char *lang, const char *conf)
+early_lang(void *conf)
 {
-	if (lang)
-		return strcmp(lang, "en") == 0 ? LANG_EN : LANG_JA;
 	struct strlist ignored = { 0 };
-	struct ini *ini = file_exists(conf) ? ini_load(conf, &ignored) : NULL;
+	struct ini *ini = conf && file_exists(conf) ? ini_load(conf, &ignored) : NULL;
 	const char *v = ini ? ini_get(ini, "display", "lang") : NULL;
 	enum lang l = v && strcmp(v, "en") == 0 ? LANG_EN : v && strcmp(v, "ja") == 0 ? LANG_JA :
 	    i18n_lang_from_env();
@@ -179,6 +178,10 @@ early_lang(const char *lang, const char *conf)
 	strlist_free(&ignored);
 	return l;
 }
+
+/* The settings file early_lang reads, until pick_lang has chosen (static:
+ * the ways out of main between are not leaks). */
+static char *early_conf;
 
 /* The database directory: --db, else LGOTP_DB, else the settings'; NULL
  * after a message when none is given. */
@@ -761,9 +764,12 @@ main(int argc, char **argv)
 	/* What is said from here on is in the language chosen as always: --lang,
 	 * the settings (read once more for it), the locale. */
 	bool lang_ok = !o.lang || strcmp(o.lang, "ja") == 0 || strcmp(o.lang, "en") == 0;
-	char *early_conf = find_conf(&o);
-	i18n_set_lang(early_lang(lang_ok ? o.lang : NULL, early_conf));
-	free(early_conf);
+	if (lang_ok && o.lang)
+		i18n_set_lang(strcmp(o.lang, "en") == 0 ? LANG_EN : LANG_JA);
+	else {
+		early_conf = find_conf(&o);
+		i18n_defer_lang(early_lang, early_conf);
+	}
 	switch (first) {
 	case 0: break;
 	case 'h': usage(stdout); return 0;
@@ -820,6 +826,8 @@ main(int argc, char **argv)
 		return 2;
 	}
 	i18n_set_lang(pick_lang(&o, app.schema));
+	free(early_conf);
+	early_conf = NULL;
 	/* Japanese needs the catalogue: without it the texts are English, which
 	 * is said rather than silently shown (and `check` fails on it).  An
 	 * English start does not read it (its check costs as much as the rest

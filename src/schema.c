@@ -831,10 +831,29 @@ check_default(const struct schema *s, const struct screen_def *sd, const struct 
 		free(sec);
 		return;
 	}
+	/* Ctrl-T switches the language of a form open with its defaults in it,
+	 * so a default must be a value in both.  The UI's own language is asked
+	 * for only to word a refusal (i18n_lang may read the settings). */
+	enum lang fails_in = LANG_COUNT;
+	for (int l = 0; l < LANG_COUNT && fails_in == LANG_COUNT; l++) {
+		struct ftype_ctx ctx = { .lang = (enum lang)l };
+		char *out = NULL, *why = NULL;
+		if (f->type->parse(f, &ctx, v, &out, &why) != 0)
+			fails_in = (enum lang)l;
+		free(out);
+		free(why);
+	}
+	if (fails_in == LANG_COUNT)
+		return;
 	struct ftype_ctx ctx = { .lang = i18n_lang() };
 	char *out = NULL, *why = NULL;
-	if (f->type->parse(f, &ctx, v, &out, &why) != 0)
-		strlist_addf(errs, "%s:%d: [field.%s] default = %s: %s", sd->file, f->line, f->id, v, why);
+	if (f->type->parse(f, &ctx, v, &out, &why) == 0) {
+		free(out);
+		out = NULL;
+		ctx.lang = fails_in;
+		(void)f->type->parse(f, &ctx, v, &out, &why);
+	}
+	strlist_addf(errs, "%s:%d: [field.%s] default = %s: %s", sd->file, f->line, f->id, v, why);
 	free(out);
 	free(why);
 }
