@@ -489,6 +489,20 @@ main(void)
 		    "mapped files, of which %.1f the database's)", L, s2.anon_kb / 1024.0,
 		    s2.file_kb / 1024.0, s2.db_kb / 1024.0), fmt("%.1f", s2.rss_kb / 1024.0), "",
 		    MARK_NONE, drss, df.available && df.rss_kb > 0 ? ratio(s2.rss_kb, df.rss_kb) : "");
+	/* The same less the database's pages, which dialog has no counterpart
+	 * for: what the process itself holds, against dialog's whole RSS. */
+	long dnow = df.available && df.anon_kb >= 0 && df.file_kb >= 0 ? df.anon_kb + df.file_kb : -1;
+	for (int i = 0; i < 2; i++) {
+		const struct scale_figures *sf = i == 0 ? &s1 : &s2;
+		if (!(i == 0 ? ok1 : ok2) || sf->anon_kb < 0 || sf->file_kb < 0 || sf->db_kb < 0)
+			continue;
+		long own = sf->anon_kb + sf->file_kb - sf->db_kb;
+		row_add(T, fmt("RSS of the TUI at the end of that session less the database's pages, "
+		    "%s records (MiB; %.1f anonymous + %.1f mapped program, libraries and locale; "
+		    "dialog: its RSS with the form filled)", i == 0 ? Sm : L, sf->anon_kb / 1024.0,
+		    (sf->file_kb - sf->db_kb) / 1024.0), fmt("%.1f", own / 1024.0), "", MARK_NONE,
+		    dnow > 0 ? fmt("%.1f", dnow / 1024.0) : "", dnow > 0 ? ratio(own, dnow) : "");
+	}
 	if (df.available) {
 		note_add("Start-up and RSS peer: dialog showing the same form (it opens no database).  "
 		    "Its start-ups are timed in the same runs as lgotp's, each right after lgotp's, at "
