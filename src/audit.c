@@ -35,53 +35,82 @@ put_be(unsigned char *p, uint64_t v, int n)
 	}
 }
 
+/* "PREFIX.ID" in BUF (ids are at most 255 bytes: RECORD_MAX_ID). */
+static const char *
+side_id(char *buf, size_t size, char prefix, const char *id)
+{
+	snprintf(buf, size, "%c.%s", prefix, id);
+	return buf;
+}
+
 /* Both sides of a field that changed (or every field, for insert and delete). */
 static void
 add_fields(struct record *e, const struct record *before, const struct record *after)
 {
+	char id[4 + 255 + 1];
 	if (before)
 		for (size_t i = 0; i < before->n; i++) {
 			const char *b = before->vals[i];
 			const char *a = after ? record_get(after, before->ids[i]) : NULL;
 			if (a && strcmp(a, b) == 0)
 				continue;
-			char *id = xasprintf("b.%s", before->ids[i]);
-			record_set(e, id, b);
-			free(id);
-			if (a) {
-				id = xasprintf("a.%s", before->ids[i]);
-				record_set(e, id, a);
-				free(id);
-			}
+			record_set(e, side_id(id, sizeof id, 'b', before->ids[i]), b);
+			if (a)
+				record_set(e, side_id(id, sizeof id, 'a', before->ids[i]), a);
 		}
 	if (after)
 		for (size_t i = 0; i < after->n; i++) {
 			const char *b = before ? record_get(before, after->ids[i]) : "";
 			if (before && strcmp(b, after->vals[i]) == 0)
 				continue;
-			char *id = xasprintf("a.%s", after->ids[i]);
-			record_set(e, id, after->vals[i]);
-			free(id);
+			record_set(e, side_id(id, sizeof id, 'a', after->ids[i]), after->vals[i]);
 		}
+}
+
+/*
+ * The entry's key: time (ns), process, a counter, big-endian so that the
+ * table reads in time order.  The pid is asked once: getpid() is a system
+ * call, and an import writes an entry per row (a child after fork() does
+ * not use its parent's LMDB environment, so it never writes with it).
+ */
+static void
+entry_key(unsigned char k[16], const struct timespec *ts)
+{
+	static uint32_t counter;
+	static pid_t pid;
+	if (pid == 0)
+		pid = getpid();
+	put_be(k, (uint64_t)ts->tv_sec * 1000000000u + (uint64_t)ts->tv_nsec, 8);
+	put_be(k + 8, (uint64_t)pid, 4);
+	put_be(k + 12, counter++, 4);
+}
+
+/* TS as "YYYY-MM-DDTHH:MM:SS.mmmZ" in WHEN; the part to the second is
+ * formatted once a second, not once an entry. */
+static void
+entry_time(char when[32], const struct timespec *ts)
+{
+	static time_t last = (time_t)-1;
+	static char second[24];
+	if (ts->tv_sec != last) {
+		struct tm tm;
+		gmtime_r(&ts->tv_sec, &tm);
+		strftime(second, sizeof second, "%Y-%m-%dT%H:%M:%S", &tm);
+		last = ts->tv_sec;
+	}
+	snprintf(when, 32, "%s.%03dZ", second, (int)(ts->tv_nsec / 1000000 % 1000));
 }
 
 int
 audit_write(struct db_txn *txn, const char *screen, const char *key,
     const struct record *before, const struct record *after, char **cause)
 {
-	static uint32_t counter;
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	unsigned char k[16];
-	put_be(k, (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec, 8);
-	put_be(k + 8, (uint64_t)getpid(), 4);
-	put_be(k + 12, counter++, 4);
-
-	struct tm tm;
-	gmtime_r(&ts.tv_sec, &tm);
-	char day[32], when[48];
-	strftime(day, sizeof day, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(when, sizeof when, "%s.%03dZ", day, (int)(ts.tv_nsec / 1000000 % 1000));
+	entry_key(k, &ts);
+	char when[32];
+	entry_time(when, &ts);
 
 	struct record *e = record_new();
 	record_set(e, "t", when);

@@ -79,8 +79,10 @@ record_find(const struct record *r, const char *id)
 {
 	size_t i;
 
+	/* The first bytes first: a screen's ids mostly differ there, and this
+	 * runs for every field of every row an import reads. */
 	for (i = 0; i < r->n; i++) {
-		if (strcmp(r->ids[i], id) == 0)
+		if (r->ids[i][0] == id[0] && strcmp(r->ids[i], id) == 0)
 			break;
 	}
 	return i;

@@ -5,7 +5,7 @@
  * Environment:
  *   LGOTP_BIN            the lgotp under test (the Makefile sets ./lgotp)
  *   LGOTP_BENCH_SCALE    survey1 records of the large set (default 1000000)
- *   LGOTP_BENCH_RUNS     runs of each timed start-up (default 7)
+ *   LGOTP_BENCH_RUNS     runs of each timed start-up (default 15)
  *   LGOTP_BENCH_RESULTS  where to write the results (default bench/results.md)
  *   LGOTP_BENCH_KEEP     1: keep the generated files and databases (for a look)
  *
@@ -340,7 +340,7 @@ main(void)
 	if (bench_schema_load() != 0)
 		return 2;
 	size_t large = env_size("LGOTP_BENCH_SCALE", 1000000);
-	int runs = (int)env_size("LGOTP_BENCH_RUNS", 7);
+	int runs = (int)env_size("LGOTP_BENCH_RUNS", 15);
 	const char *results = getenv("LGOTP_BENCH_RESULTS");
 	if (results == NULL || *results == '\0')
 		results = "bench/results.md";
@@ -505,9 +505,10 @@ main(void)
 	}
 	if (df.available) {
 		note_add("Start-up and RSS peer: dialog showing the same form (it opens no database).  "
-		    "Its start-ups are timed in the same runs as lgotp's, each right after lgotp's, at "
-		    "each scale, so that the load of a shared machine, which changes from minute to "
-		    "minute, falls on both alike.");
+		    "Its start-ups are timed in pairs with lgotp's, at each scale, which of the two "
+		    "goes first alternating from pair to pair, so that the load of a shared machine, "
+		    "which changes from minute to minute, falls on both alike, and neither always "
+		    "starts right after the other's exit.");
 		if (df.rss_kb > 0)
 			note_add("dialog's peak RSS with the form filled: %.1f MiB, %.1f anonymous + %.1f "
 			    "mapped files (the C library, libm, ncurses, the locale).", df.rss_kb / 1024.0,
