@@ -176,6 +176,48 @@ rekey_txn_keyed(struct db_txn *txn, const struct settings *settings,
 }
 
 int
+rekey_txn_moved(struct db_txn *txn, const struct screen_def *sd, const char *old_key,
+    const char *new_key, char **cause)
+{
+	if (strcmp(old_key, new_key) == 0)
+		return 0;
+	char *table = state_table(sd), *queue = queue_table(sd), *qkey = NULL;
+	struct record *st = NULL;
+	int rc = get_record(txn, table, old_key, strlen(old_key), &st, cause);
+	if (rc == DB_NOTFOUND) {
+		rc = 0;                 /* imported, or keyed before verification began */
+		goto out;
+	}
+	if (rc != 0)
+		goto out;
+	/* Still waiting: the same place in the queue, under the new key. */
+	const char *q = record_get(st, "queue");
+	if (*q != '\0') {
+		char *keyer = xstrdup(record_get(st, "keyer"));
+		if (strlen(q) > QUEUE_STAMP)
+			qkey = xasprintf("%.*s%s", QUEUE_STAMP, q, new_key);
+		rc = db_del(txn, queue, q, strlen(q), cause);
+		if (rc == DB_NOTFOUND)
+			rc = 0;
+		if (rc == 0 && qkey != NULL)
+			rc = db_put(txn, queue, qkey, strlen(qkey), keyer, strlen(keyer), cause);
+		free(keyer);
+		if (rc == 0)
+			record_set(st, "queue", qkey);
+	}
+	if (rc == 0)
+		rc = db_del(txn, table, old_key, strlen(old_key), cause);
+	if (rc == 0)
+		rc = put_record(txn, table, new_key, strlen(new_key), st, cause);
+out:
+	record_free(st);
+	free(table);
+	free(queue);
+	free(qkey);
+	return rc == 0 ? 0 : -1;
+}
+
+int
 rekey_txn_state(struct db_txn *txn, const struct screen_def *sd, const char *key,
     enum rekey_state *state, char **cause)
 {

@@ -76,6 +76,16 @@ int rekey_txn_keyed(struct db_txn *txn, const struct settings *settings,
     const struct screen_def *sd, const char *key, const char *keyer, uint64_t now_ns,
     char **cause);
 
+/*
+ * Inside the write transaction that changes record OLD_KEY of SD's key to
+ * NEW_KEY: its verification state goes with it, and a record waiting for
+ * verification keeps its place in the queue under the new key (it would
+ * otherwise leave the queue unverified).  Nothing for a record never keyed
+ * in the form.
+ */
+int rekey_txn_moved(struct db_txn *txn, const struct screen_def *sd, const char *old_key,
+    const char *new_key, char **cause);
+
 /* The states of N records of SD into STATES[0..N-1], in one read transaction. */
 int rekey_states(struct db *db, const struct screen_def *sd, const struct record *const *recs,
     size_t n, enum rekey_state *states, char **cause);

@@ -670,6 +670,7 @@ struct save_hook {
 	struct effects_arg ea;
 	bool effects;
 	bool queue;                 /* a new record of a verify screen: note who keyed it */
+	const char *moved_from;     /* a verify screen's record changed: its stored key */
 	const struct app *app;
 	uint64_t now_ns;
 };
@@ -680,11 +681,11 @@ save_hook_run(struct db_txn *txn, void *arg, const struct record *saved, char **
 	struct save_hook *h = arg;
 	if (h->effects && effects_apply(txn, &h->ea, saved, cause) != 0)
 		return -1;
-	if (h->queue) {
+	if (h->queue || h->moved_from) {
 		const struct screen_def *sd = h->ea.sd;
 		char *key = store_key(sd, saved);
-		int rc = rekey_txn_keyed(txn, &h->app->schema->settings, sd, key, audit_user(),
-		    h->now_ns, cause);
+		int rc = h->queue ? rekey_txn_keyed(txn, &h->app->schema->settings, sd, key,
+		    audit_user(), h->now_ns, cause) : rekey_txn_moved(txn, sd, h->moved_from, key, cause);
 		free(key);
 		return rc;
 	}
@@ -746,9 +747,10 @@ save(struct ui_form *uf)
 	}
 	r->version = uf->orig ? uf->orig->version : 0;
 	struct save_hook hook = { { app->schema, uf->sd, app->today }, uf->sd->neffects > 0,
-		uf->sd->verify && uf->orig_key == NULL, app, wall_ns() };
+		uf->sd->verify && uf->orig_key == NULL, uf->sd->verify ? uf->orig_key : NULL, app,
+		wall_ns() };
 	int rc = store_save_ex(app->db, uf->sd, r, uf->orig_key,
-	    hook.effects || hook.queue ? save_hook_run : NULL, &hook, &why);
+	    hook.effects || hook.queue || hook.moved_from ? save_hook_run : NULL, &hook, &why);
 	char *key = store_key(uf->sd, r);
 	char *shown = store_key_display(key);
 	/* The record's name for the message: its label field, or what that

@@ -385,6 +385,80 @@ test_error_rate_brings_all_back(void **state)
 	free(a);
 }
 
+struct moved_hook {
+	struct fx *fx;
+	const char *old_key;
+};
+
+static int
+moved_hook(struct db_txn *txn, void *arg, const struct record *saved, char **cause)
+{
+	struct moved_hook *h = arg;
+	char *key = store_key(h->fx->sd, saved);
+	int rc = rekey_txn_moved(txn, h->fx->sd, h->old_key, key, cause);
+	free(key);
+	return rc;
+}
+
+/* KEY's body code changed to CODE, as the form saves a changed key. */
+static char *
+move_to(struct fx *fx, const char *key, const char *code)
+{
+	struct record *r = NULL;
+	char *why = NULL;
+	assert_int_equal(store_get(fx->app_p->db, fx->sd, key, &r, &why), 0);
+	record_set(r, "body_code", code);
+	struct moved_hook h = { fx, key };
+	assert_int_equal(store_save_ex(fx->app_p->db, fx->sd, r, key, moved_hook, &h, &why), 0);
+	char *to = store_key(fx->sd, r);
+	record_free(r);
+	return to;
+}
+
+/* A record whose key is corrected before it is verified keeps its place in
+ * the queue under the new key; a verified one keeps its mark. */
+static void
+test_key_change_keeps_verification(void **state)
+{
+	struct fx *fx = *state;
+	char *why = NULL;
+	char *a = key_in(fx, "fay", "011002", "国際課");       /* queued: a new keyer */
+	char *b = key_in(fx, "gus", "012025", "交流課");       /* queued: a new keyer */
+	char *q = queue(fx);
+	assert_string_equal(q, "2025 / 011002,2025 / 012025");
+	free(q);
+
+	char *a2 = move_to(fx, a, "130001");
+	q = queue(fx);
+	assert_string_equal(q, "2025 / 130001,2025 / 012025");     /* the same place */
+	free(q);
+	assert_int_equal(state_of(fx, a2), REKEY_KEYED);
+	assert_int_equal(state_of(fx, a), REKEY_NONE);
+	struct rekey_item *items;
+	size_t n;
+	assert_int_equal(rekey_queue(fx->app_p->db, fx->sd, &items, &n, &why), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(items[0].keyer, "fay");
+	rekey_queue_free(items, n);
+	/* Verified under its new key, by someone else than its keyer. */
+	assert_int_equal(rekey_finish(fx->app_p->db, fx->sd, a2, version_of(fx, a2), "fay",
+	    "2025-09-02", compared_fields, NCOMPARED, NULL, 0, NULL, &why), REKEY_OWN);
+	assert_int_equal(rekey_finish(fx->app_p->db, fx->sd, a2, version_of(fx, a2), "hal",
+	    "2025-09-02", compared_fields, NCOMPARED, NULL, 0, NULL, &why), 0);
+
+	/* A verified record moved keeps its state. */
+	char *a3 = move_to(fx, a2, "131041");
+	assert_int_equal(state_of(fx, a3), REKEY_VERIFIED);
+	assert_int_equal(state_of(fx, a2), REKEY_NONE);
+	q = queue(fx);
+	assert_string_equal(q, "2025 / 012025");
+	free(q);
+	free(a);
+	free(a2);
+	free(a3);
+	free(b);
+}
+
 int
 main(void)
 {
@@ -392,6 +466,7 @@ main(void)
 		cmocka_unit_test(test_sampling_rule),
 		cmocka_unit_test_setup_teardown(test_cycle, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_error_rate_brings_all_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_key_change_keeps_verification, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
