@@ -734,6 +734,21 @@ field_fail(char **cause, size_t idx, const char *fmt, ...)
 	return -1;
 }
 
+const char *
+csv_write_cause(const char *cause, size_t *idx)
+{
+	size_t i = 0;
+	int used = 0;
+	*idx = (size_t)-1;
+	if (cause == NULL)
+		return "";
+	if (sscanf(cause, "field %zu: %n", &i, &used) == 1 && used > 0) {
+		*idx = i;
+		return cause + used;
+	}
+	return cause;
+}
+
 /*
  * Encode the character C (its UTF-8 bytes S, N long) of field IDX into
  * w->enc_buf, checking it reads back as itself or its twin.

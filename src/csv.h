@@ -141,6 +141,12 @@ struct csv_writer *csv_writer_new(FILE *f, enum csv_encoding enc);
  * nothing.
  */
 int csv_write(struct csv_writer *w, const char *const *fields, size_t n, bool inert, char **cause);
+/*
+ * Of a csv_write cause: the index of the field it names into *IDX and the
+ * reason after "field N: "; for a cause that names none (a write error),
+ * (size_t)-1 and CAUSE itself.  Callers name the field by its column.
+ */
+const char *csv_write_cause(const char *cause, size_t *idx);
 void csv_writer_free(struct csv_writer *w);
 
 /*

@@ -1586,15 +1586,9 @@ export_one(void *arg, struct record *r)
 		es->row[f] = record_get(r, sd->fields[f].id);
 	char *why = NULL;
 	if (csv_write(es->w, es->row, sd->nfields, true, &why) != 0) {
-		/* csv.h: the cause starts "field N: " (0-based); name the field. */
-		size_t idx = 0;
-		int used = 0;
-		const char *rest = why;
-		const char *field = "";
-		if (sscanf(why, "field %zu: %n", &idx, &used) == 1 && used > 0 && idx < sd->nfields) {
-			rest = why + used;
-			field = sd->fields[idx].id;
-		}
+		size_t idx;
+		const char *rest = csv_write_cause(why, &idx);
+		const char *field = idx < sd->nfields ? sd->fields[idx].id : "";
 		char *key = store_key(sd, r);
 		char *shown = store_key_display(key);
 		progress_clear(&es->pg);

@@ -25,6 +25,7 @@
 #include "roles.h"
 #include "samples.h"
 #include "schema.h"
+#include "store.h"
 #include "tui.h"
 #include "ui.h"
 #include "ui_practice.h"
@@ -526,7 +527,31 @@ struct audit_out {
 	struct app *app;
 	struct csv_writer *w;
 	long rows;
+	long bad;                   /* rows that could not be written (an encoding) */
 };
+
+static const char *const audit_head[] = { "time", "user", "screen", "key", "change", "field",
+	"before", "after" };
+
+/* One row of the trail's CSV; one that cannot be written is said, by its
+ * entry and column, never dropped in silence. */
+static void
+audit_put(struct audit_out *ao, const char *const row[8])
+{
+	char *why = NULL;
+	if (csv_write(ao->w, row, 8, true, &why) == 0) {
+		ao->rows++;
+		return;
+	}
+	size_t c;
+	const char *rest = csv_write_cause(why, &c);
+	char *shown = store_key_display(row[3]);
+	fprintf(stderr, "lgotp: audit %s %s %s: %s%s%s\n", row[0], row[2], shown,
+	    c < 8 ? audit_head[c] : "", c < 8 ? ": " : "", rest);
+	free(shown);
+	free(why);
+	ao->bad++;
+}
 
 static int
 audit_row(void *arg, const struct audit_entry *e)
@@ -553,15 +578,13 @@ audit_row(void *arg, const struct audit_entry *e)
 		const char *before = id[0] == 'a' ? record_get(r, bid) : r->vals[i];
 		const char *after = id[0] == 'a' ? r->vals[i] : "";
 		const char *row[] = { e->time, e->user, e->screen, e->key, e->op, id + 2, before, after };
-		csv_write(ao->w, row, 8, true, NULL);
+		audit_put(ao, row);
 		free(bid);
 		any = true;
-		ao->rows++;
 	}
 	if (!any) {
 		const char *row[] = { e->time, e->user, e->screen, e->key, e->op, "", "", "" };
-		csv_write(ao->w, row, 8, true, NULL);
-		ao->rows++;
+		audit_put(ao, row);
 	}
 	return 0;
 }
@@ -598,11 +621,16 @@ cmd_audit(struct app *app, const struct options *o, char **argv, int argc)
 		key = sb_detach(&sb);
 	}
 	struct audit_filter f = { o->user, o->since, argc >= 1 ? argv[0] : NULL, key };
-	struct audit_out ao = { app, csv_writer_new(stdout, enc), 0 };
-	const char *head[] = { "time", "user", "screen", "key", "change", "field", "before", "after" };
-	csv_write(ao.w, head, 8, false, NULL);
+	struct audit_out ao = { app, csv_writer_new(stdout, enc), 0, 0 };
+	if (ao.w == NULL) {
+		free(key);
+		fprintf(stderr, "lgotp: %s\n", _("this system cannot write that encoding"));
+		return 2;
+	}
 	char *why = NULL;
-	int rc = audit_each(app->db, &f, audit_row, &ao, &why);
+	int rc = csv_write(ao.w, audit_head, 8, false, &why);
+	if (rc == 0)
+		rc = audit_each(app->db, &f, audit_row, &ao, &why);
 	csv_writer_free(ao.w);
 	free(key);
 	if (rc != 0) {
@@ -610,7 +638,15 @@ cmd_audit(struct app *app, const struct options *o, char **argv, int argc)
 		free(why);
 		return 2;
 	}
-	return fflush(stdout) == 0 ? 0 : 2;
+	if (fflush(stdout) != 0)
+		return 2;
+	/* As export: rows that could not be written make the run fail. */
+	if (ao.bad > 0) {
+		fprintf(stderr, _("lgotp: audit: %ld rows written, %ld could not be (listed above)\n"),
+		    ao.rows, ao.bad);
+		return 1;
+	}
+	return 0;
 }
 
 /* Print and free the problems in ERRS; returns whether there were any. */

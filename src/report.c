@@ -78,7 +78,13 @@ table_write_csv(const struct table *t, FILE *f, enum csv_encoding enc, bool head
 	}
 	for (size_t r = 0; r < t->nrows; r++) {
 		if (csv_write(w, (const char *const *)&t->cells[r * t->ncols], t->ncols, true, &why) != 0) {
-			fprintf(err, _("lgotp: row %zu (%s): %s\n"), r + 1, table_cell(t, r, 0), why);
+			size_t c;
+			const char *rest = csv_write_cause(why, &c);
+			if (c < t->ncols)
+				fprintf(err, _("lgotp: row %zu (%s): %s: %s\n"), r + 1, table_cell(t, r, 0),
+				    t->head[c] ? t->head[c] : t->ids[c], rest);
+			else
+				fprintf(err, _("lgotp: row %zu (%s): %s\n"), r + 1, table_cell(t, r, 0), why);
 			free(why);
 			why = NULL;
 			rc = 1;

@@ -514,6 +514,23 @@ test_cp932_export_reports_unwritable(void **state)
 	assert_non_null(strstr(out, "\r\n012025,city,01,\x94\x9f\x8a\xd9\x8e\x73,"));
 	free(out);
 	free(err);
+	/* The audit trail alike: the row said, the others written, the run failed. */
+	const char *aud[] = { "--lang", "en", "--encoding", "cp932", "audit", "body", NULL };
+	assert_int_equal(e2e_run(db, aud, &out, &err), 1);
+	assert_non_null(strstr(err, " body 011002: after: U+1F600"));
+	assert_non_null(strstr(err, "could not be"));
+	assert_non_null(strstr(out, ",011002,insert,code,,011002\r\n"));
+	assert_null(strstr(out, ",011002,insert,name,"));
+	assert_non_null(strstr(out, ",012025,insert,name,,\x94\x9f\x8a\xd9\x8e\x73\r\n"));
+	free(out);
+	free(err);
+	/* A report names the row and the column by its heading. */
+	const char *rep[] = { "--lang", "en", "--encoding", "cp932", "report", "chase", NULL };
+	assert_int_equal(e2e_run(db, rep, &out, &err), 1);
+	assert_non_null(strstr(err, "row 1 (011002): Name: U+1F600"));
+	assert_non_null(strstr(out, "\r\n012025,\x94\x9f\x8a\xd9\x8e\x73,"));
+	free(out);
+	free(err);
 	free(path);
 	e2e_db_free(db);
 }

@@ -623,6 +623,13 @@ test_refuse_case(void **state)
 			fail();
 		}
 	}
+	/* The field it names, for callers to name by its column. */
+	size_t idx;
+	const char *rest = csv_write_cause(cause, &idx);
+	if (strncmp(c->want[0], "field ", 6) == 0) {
+		assert_int_equal(idx, strtoul(c->want[0] + 6, NULL, 10));
+		assert_true(rest > cause && strncmp(rest, "field", 5) != 0 && *rest != '\0');
+	}
 	free(cause);
 	assert_int_equal(csv_write(w, good, 2, false, NULL), 0);
 	csv_writer_free(w);
@@ -630,6 +637,20 @@ test_refuse_case(void **state)
 	assert_int_equal(len, 10);
 	assert_memory_equal(buf, "x,y\r\nx,y\r\n", 10);
 	free(buf);
+}
+
+/* A cause that names no field (a write error) is passed on whole. */
+static void
+test_write_cause_without_field(void **state)
+{
+	(void)state;
+	size_t idx = 0;
+	const char *cause = "write error: No space left on device";
+	assert_ptr_equal(csv_write_cause(cause, &idx), cause);
+	assert_int_equal(idx, (size_t)-1);
+	assert_string_equal(csv_write_cause(NULL, &idx), "");
+	assert_string_equal(csv_write_cause("field 12: too long", &idx), "too long");
+	assert_int_equal(idx, 12);
 }
 
 struct uninert_case {
@@ -794,6 +815,7 @@ main(void)
 		cmocka_unit_test(test_open_missing_file),
 		cmocka_unit_test(test_real_soumu_files),
 		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_write_cause_without_field),
 		cmocka_unit_test(test_encoding_parse),
 	};
 	int failed = 0;
