@@ -409,6 +409,9 @@ ui_practice_new(struct app *app, const struct samples *ss)
 void
 ui_practice_report(const struct ui_practice *up, FILE *f)
 {
+	/* Said, so that a trainer reading the output knows the run happened. */
+	if (up->nrounds == 0)
+		fprintf(f, "%s\n", _("Practice: nothing was keyed, so there is no score."));
 	for (size_t i = 0; i < up->nrounds; i++) {
 		const struct round *r = &up->rounds[i];
 		fprintf(f, "%s%s: %s (%s)\n", i ? "\n" : "", _("Practice score"),

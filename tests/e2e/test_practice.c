@@ -493,6 +493,26 @@ test_refusals(void **state)
 	e2e_db_free(confdir);
 }
 
+/* Left without keying anything: said on stdout, not silence. */
+static void
+test_nothing_keyed(void **state)
+{
+	struct fixture *fx = *state;
+	const char *extra[] = { "--screen", "survey1", NULL };
+	struct vt *vt = fx->vt = start(fx, 24, 80, extra);
+	assert_int_equal(vt_wait_text(vt, "見本 1/5", -1), 0);
+	vt_settle(vt, -1, -1);
+	vt_ctrl(vt, 'q');
+	int status = -1;
+	assert_int_equal(vt_wait_exit(vt, -1, &status), 0);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_non_null(strstr(vt_transcript(vt), "何も入力されなかったので、採点はありません。"));
+	assert_null(strstr(vt_transcript(vt), "打鍵数"));
+	vt_free(vt);
+	fx->vt = NULL;
+	assert_int_equal(copies_in(fx->tmp, NULL), 0);
+}
+
 int
 main(void)
 {
@@ -500,6 +520,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_two_samples_scored_live_untouched, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stopped_mid_form, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nothing_keyed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_samples_run_out_in_english, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_database_yet, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
