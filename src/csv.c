@@ -636,14 +636,14 @@ needs_inert_prefix(const char *v)
 	return v[0] == '\'' || formula_like(v);
 }
 
-char *
+const char *
 csv_uninert(const char *value)
 {
 	if (value == NULL)
-		return xstrdup("");
+		return "";
 	if (value[0] == '\'' && needs_inert_prefix(value + 1))
-		return xstrdup(value + 1);
-	return xstrdup(value);
+		return value + 1;
+	return value;
 }
 
 /* ------------------------------------------------------------------ */

@@ -483,13 +483,17 @@ batch_free(struct batch *b)
 static void
 row_keep_cells(struct row *row, char *const *cells, size_t n)
 {
-	struct strbuf sb = SB_INIT;
+	size_t len = 0;
+	for (size_t i = 0; i < n; i++)
+		len += strlen(csv_uninert(cells[i])) + 1;
+	char *p = row->cells = xmalloc(len + 1);
 	for (size_t i = 0; i < n; i++) {
-		char *plain = csv_uninert(cells[i]);
-		sb_add(&sb, plain, strlen(plain) + 1);
-		free(plain);
+		const char *plain = csv_uninert(cells[i]);
+		size_t l = strlen(plain) + 1;
+		memcpy(p, plain, l);
+		p += l;
 	}
-	row->cells = sb.s ? sb.s : xstrdup("");
+	*p = '\0';
 	row->ncells = n;
 }
 
@@ -748,17 +752,12 @@ build_input(const struct import *im, char **cells, size_t n, const struct import
 	struct record *in = record_new();
 	for (size_t f = 0; f < sd->nfields; f++) {
 		const char *v = cell_for(im, f, cells, n);
-		if (v) {
-			char *plain = csv_uninert(v);
-			record_set(in, sd->fields[f].id, plain);
-			free(plain);
-		}
+		if (v)
+			record_set(in, sd->fields[f].id, csv_uninert(v));
 	}
 	for (size_t s = 0; rec && s < rec->nsets; s++) {
 		const struct import_set *set = &rec->sets[s];
-		char *plain = csv_uninert(set->value ? set->value : cell);
-		record_set(in, sd->fields[set->field].id, plain);
-		free(plain);
+		record_set(in, sd->fields[set->field].id, csv_uninert(set->value ? set->value : cell));
 	}
 	for (size_t f = 0; f < sd->nfields; f++) {
 		if (im->filled[f] || sets_field(rec, f))

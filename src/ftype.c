@@ -93,6 +93,12 @@ prepare(const struct ftype_ctx *ctx, const char *input, bool fold, bool dashes,
 	if (!text_valid_utf8(input, strlen(input)))
 		return fail_raw(cause, "%s", L_(lang_of(ctx), "not valid UTF-8"));
 	char *t = text_trim(input);
+	/* ASCII has nothing to fold: most codes, dates and numbers as typed. */
+	bool ascii = true;
+	for (const char *p = t; *p && ascii; p++)
+		ascii = (unsigned char)*p < 0x80;
+	if (ascii)
+		fold = dashes = false;
 	if (fold) {
 		char *f = text_fold_ascii(t);
 		free(t);

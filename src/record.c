@@ -3,6 +3,12 @@
  * record.h for the format).  Records hold a handful to a few dozen fields,
  * so fields are kept in two parallel arrays in insertion order and looked
  * up by a linear search: no hashing, no sorting, order preserved as stored.
+ *
+ * Field ids are interned: every record shares one copy of each id for the
+ * life of the process.  Ids are the screens' field ids and the audit
+ * trail's "a."/"b." forms of them, a few hundred, while an import makes
+ * and drops several records a row: a field then costs one allocation, its
+ * value, not two.
  */
 #include "record.h"
 
@@ -31,6 +37,54 @@ record_bug(const char *what)
 	abort();
 }
 
+/* The interned ids: an open-addressing set, grown at half full. */
+static struct {
+	char **slot;
+	size_t cap, n;
+} ids;
+
+static size_t
+id_hash(const char *s, size_t len)
+{
+	size_t h = 2166136261u;         /* FNV-1a */
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+static void
+ids_grow(void)
+{
+	size_t cap = ids.cap ? ids.cap * 2 : 256;
+	char **slot = xcalloc(cap, sizeof *slot);
+	for (size_t i = 0; i < ids.cap; i++) {
+		if (ids.slot[i] == NULL)
+			continue;
+		size_t h = id_hash(ids.slot[i], strlen(ids.slot[i])) & (cap - 1);
+		while (slot[h] != NULL)
+			h = (h + 1) & (cap - 1);
+		slot[h] = ids.slot[i];
+	}
+	free(ids.slot);
+	ids.slot = slot;
+	ids.cap = cap;
+}
+
+/* The one copy of the LEN bytes at ID (no NUL among them). */
+static const char *
+intern_id(const char *id, size_t len)
+{
+	if (2 * (ids.n + 1) > ids.cap)
+		ids_grow();
+	size_t h = id_hash(id, len) & (ids.cap - 1);
+	for (; ids.slot[h] != NULL; h = (h + 1) & (ids.cap - 1))
+		if (strncmp(ids.slot[h], id, len) == 0 && ids.slot[h][len] == '\0')
+			return ids.slot[h];
+	ids.slot[h] = xstrndup(id, len);
+	ids.n++;
+	return ids.slot[h];
+}
+
 /* A new, empty record with version 0 (never stored).  Never NULL. */
 struct record *
 record_new(void)
@@ -44,10 +98,8 @@ record_free(struct record *r)
 {
 	if (r == NULL)
 		return;
-	for (size_t i = 0; i < r->n; i++) {
-		free(r->ids[i]);
+	for (size_t i = 0; i < r->n; i++)
 		free(r->vals[i]);
-	}
 	free(r->ids);
 	free(r->vals);
 	free(r);
@@ -65,7 +117,7 @@ record_dup(const struct record *r)
 		d->vals = xmalloc(r->n * sizeof *d->vals);
 		d->cap = r->n;
 		for (size_t i = 0; i < r->n; i++) {
-			d->ids[i] = xstrdup(r->ids[i]);
+			d->ids[i] = r->ids[i];
 			d->vals[i] = xstrdup(r->vals[i]);
 		}
 		d->n = r->n;
@@ -117,7 +169,6 @@ record_set(struct record *r, const char *id, const char *val)
 	if (val == NULL || *val == '\0') {
 		if (i == r->n)
 			return;
-		free(r->ids[i]);
 		free(r->vals[i]);
 		/* Keep the order of the others: shift rather than swap. */
 		memmove(r->ids + i, r->ids + i + 1, (r->n - i - 1) * sizeof *r->ids);
@@ -134,11 +185,11 @@ record_set(struct record *r, const char *id, const char *val)
 	}
 
 	if (r->n == r->cap) {
-		r->cap = r->cap ? r->cap * 2 : 8;
+		r->cap = r->cap ? r->cap * 2 : 16;
 		r->ids = xrealloc(r->ids, r->cap * sizeof *r->ids);
 		r->vals = xrealloc(r->vals, r->cap * sizeof *r->vals);
 	}
-	r->ids[r->n] = xstrdup(id);
+	r->ids[r->n] = intern_id(id, idlen);
 	r->vals[r->n] = xstrdup(val);
 	r->n++;
 }
@@ -228,7 +279,7 @@ record_duplicate(const struct record *r)
 		}
 		return dup;
 	}
-	char **sorted = xmalloc(r->n * sizeof *sorted);
+	const char **sorted = xmalloc(r->n * sizeof *sorted);
 	memcpy(sorted, r->ids, r->n * sizeof *sorted);
 	qsort(sorted, r->n, sizeof *sorted, record_cmp_ids);
 	for (size_t i = 1; i < r->n; i++) {
@@ -343,7 +394,7 @@ record_decode(const void *buf, size_t len, struct record **out, char **cause)
 			free(shown);
 			goto out;
 		}
-		r->ids[i] = xstrndup((const char *)id, idlen);
+		r->ids[i] = intern_id((const char *)id, idlen);
 		r->vals[i] = xstrndup((const char *)p, vlen);
 		r->n = i + 1;
 		p += vlen;

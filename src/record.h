@@ -27,7 +27,7 @@ struct record {
 	uint32_t version;   /* 0 for a record never stored */
 	size_t n;
 	size_t cap;
-	char **ids;         /* owned */
+	const char **ids;   /* interned: shared by every record, never freed */
 	char **vals;        /* owned, never NULL */
 };
 

@@ -23,7 +23,17 @@ struct lookup_cache {
 	char **keys;
 	char **vals;            /* NULL: looked up, not there */
 	size_t cap, n;
+	size_t misses;          /* look-ups that read the database */
+	struct strlist whole;   /* "screen RS field": every record's value is here */
+	struct strlist unread;  /* screens too large to read whole */
 };
+
+/* After this many look-ups that missed, a screen's field is read whole in
+ * one transaction (an import naming thousands of bodies); a file naming a
+ * few reads just those. */
+#define PREFETCH_AFTER 64
+/* A screen with more records than this is never read whole. */
+#define PREFETCH_MAX 200000
 
 static size_t
 hash_str(const char *s, size_t n)
@@ -56,6 +66,8 @@ validate_cache_end(struct lookup_env *env)
 	}
 	free(c->keys);
 	free(c->vals);
+	strlist_free(&c->whole);
+	strlist_free(&c->unread);
 	free(c);
 	env->cache = NULL;
 }
@@ -96,6 +108,60 @@ cache_put(struct lookup_cache *c, const char *key, const char *val)
 static char *read_field(struct lookup_env *env, const char *screen, const char *key,
     const char *field);
 
+static bool
+strlist_has(const struct strlist *l, const char *s)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->v[i], s) == 0)
+			return true;
+	return false;
+}
+
+struct prefetch {
+	struct lookup_cache *c;
+	const struct screen_def *sd;
+	const char *field;
+};
+
+static int
+prefetch_one(void *arg, struct record *r)
+{
+	struct prefetch *p = arg;
+	char *key = store_key(p->sd, r);
+	char *k = xasprintf("%s\x1e%s\x1e%s", p->sd->name, key, p->field);
+	if (p->c->keys[cache_slot(p->c, k)] == NULL)
+		cache_put(p->c, k, record_get(r, p->field));
+	free(k);
+	free(key);
+	return 0;
+}
+
+/* Every record's FIELD of SCREEN into the cache, in one transaction; false
+ * when it is not worth it or cannot be done (the caller reads key by key). */
+static bool
+prefetch(struct lookup_env *env, const char *screen, const char *field, const char *whole)
+{
+	struct lookup_cache *c = env->cache;
+	const struct screen_def *sd = schema_screen(env->schema, screen);
+	size_t n = 0;
+	char *why = NULL;
+	if (sd == NULL || strlist_has(&c->unread, screen) ||
+	    store_count(env->db, sd, &n, &why) != 0 || n > PREFETCH_MAX) {
+		free(why);
+		if (!strlist_has(&c->unread, screen))
+			strlist_add(&c->unread, xstrdup(screen));
+		return false;
+	}
+	struct prefetch p = { c, sd, field };
+	if (store_each(env->db, sd, prefetch_one, &p, &why) != 0) {
+		free(why);
+		strlist_add(&c->unread, xstrdup(screen));
+		return false;
+	}
+	strlist_add(&c->whole, xstrdup(whole));
+	return true;
+}
+
 /* Field FIELD of record KEY of screen SCREEN, or NULL. */
 static char *
 record_field(void *arg, const char *screen, const char *key, const char *field)
@@ -105,14 +171,28 @@ record_field(void *arg, const char *screen, const char *key, const char *field)
 		return NULL;
 	if (env->cache == NULL)
 		return read_field(env, screen, key, field);
+	struct lookup_cache *c = env->cache;
 	char *k = xasprintf("%s\x1e%s\x1e%s", screen, key, field);
-	size_t i = cache_slot(env->cache, k);
-	char *v;
-	if (env->cache->keys[i]) {
-		v = env->cache->vals[i] ? xstrdup(env->cache->vals[i]) : NULL;
-	} else {
+	size_t i = cache_slot(c, k);
+	char *v = NULL;
+	if (c->keys[i]) {
+		v = c->vals[i] ? xstrdup(c->vals[i]) : NULL;
+		free(k);
+		return v;
+	}
+	char *whole = xasprintf("%s\x1e%s", screen, field);
+	bool have_all = strlist_has(&c->whole, whole);
+	if (!have_all && ++c->misses > PREFETCH_AFTER && prefetch(env, screen, field, whole)) {
+		have_all = true;
+		i = cache_slot(c, k);
+		if (c->keys[i])
+			v = c->vals[i] ? xstrdup(c->vals[i]) : NULL;
+	}
+	free(whole);
+	/* Read whole: not there is not there. */
+	if (!have_all) {
 		v = read_field(env, screen, key, field);
-		cache_put(env->cache, k, v);
+		cache_put(c, k, v);
 	}
 	free(k);
 	return v;

@@ -27,6 +27,10 @@ struct lookup_env {
  * Remember look-ups (a body's name for its code) for the rest of a batch
  * such as an import, where the same few thousand records are named again
  * and again; the TUI does not cache, since others change records meanwhile.
+ * Once a few dozen look-ups of a screen's field have missed, the field is
+ * read for the whole screen in one transaction (up to 200,000 records);
+ * either way the database is taken as it was: a record stored meanwhile
+ * may not be seen until validate_cache_end.
  */
 void validate_cache_start(struct lookup_env *env);
 void validate_cache_end(struct lookup_env *env);

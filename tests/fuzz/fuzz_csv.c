@@ -173,7 +173,7 @@ fuzz_csv_round_trip(const struct fuzz_csv_rows *rows, enum csv_encoding enc, boo
 		FUZZ_CHECK(b < back.n);
 		FUZZ_CHECK(back.nf[b] == rows->nf[i]);
 		for (size_t j = 0; j < rows->nf[i]; j++) {
-			char *got = inert ? csv_uninert(back.rows[b][j]) : xstrdup(back.rows[b][j]);
+			char *got = xstrdup(inert ? csv_uninert(back.rows[b][j]) : back.rows[b][j]);
 			char *want = enc == CSV_CP932 ? fuzz_csv_twinned(rows->rows[i][j])
 			    : xstrdup(rows->rows[i][j]);
 			if (strcmp(got, want) != 0) {

@@ -17,6 +17,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db.h"
+#include "lgcode.h"
+#include "store.h"
+#include "app_fixture.h"
+
 static struct schema *schema;
 static struct ftype_ctx ctx;
 static struct lookup_env env;
@@ -151,6 +156,70 @@ test_unknown_fields_kept(void **state)
 	record_free(out);
 }
 
+#define NBODIES 150
+
+static void
+body_code(char code[8], int i)
+{
+	char five[6];
+	snprintf(five, sizeof five, "13%03d", i + 1);
+	snprintf(code, 8, "%s%d", five, lgcode_check_digit(five));
+}
+
+/*
+ * An import's look-ups (validate_cache_start): the same answers whether a
+ * body was read alone or with the rest of its screen, which happens once
+ * enough look-ups have missed; from then on a body stored afterwards is
+ * not there, as the cache's contract says (the database does not change
+ * under a batch).
+ */
+static void
+test_lookup_cache_reads_whole(void **state)
+{
+	(void)state;
+	struct app_fixture *fx = app_fixture_open("lookup", "2025-09-02");
+	const struct screen_def *body = schema_screen(fx->app.schema, "body");
+	assert_non_null(body);
+	struct record *recs[NBODIES];
+	int results[NBODIES];
+	char code[8], name[32];
+	for (int i = 0; i < NBODIES; i++) {
+		body_code(code, i);
+		snprintf(name, sizeof name, "区%d", i);
+		recs[i] = record_new();
+		record_set(recs[i], "code", code);
+		record_set(recs[i], "name", name);
+	}
+	char *why = NULL;
+	/* The last one is stored only after the cache has read the screen. */
+	assert_int_equal(store_save_batch(fx->app.db, body, recs, NBODIES - 1, false, results, &why),
+	    0);
+	validate_cache_start(&fx->app.env);
+	for (int round = 0; round < 2; round++) {
+		for (int i = 0; i < NBODIES - 1; i++) {
+			body_code(code, i);
+			snprintf(name, sizeof name, "区%d", i);
+			char *v = validate_lookup(&fx->app.env, "body", code, LANG_JA);
+			assert_non_null(v);
+			assert_string_equal(v, name);
+			free(v);
+		}
+		assert_null(validate_lookup(&fx->app.env, "body", "139998", LANG_JA));
+	}
+	assert_int_equal(store_save_batch(fx->app.db, body, recs + NBODIES - 1, 1, false, results,
+	    &why), 0);
+	body_code(code, NBODIES - 1);
+	assert_null(validate_lookup(&fx->app.env, "body", code, LANG_JA));
+	validate_cache_end(&fx->app.env);
+	/* Without the cache, it is read. */
+	char *v = validate_lookup(&fx->app.env, "body", code, LANG_JA);
+	assert_non_null(v);
+	free(v);
+	for (int i = 0; i < NBODIES; i++)
+		record_free(recs[i]);
+	app_fixture_close(fx);
+}
+
 int
 main(void)
 {
@@ -158,6 +227,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cases),
 		cmocka_unit_test(test_unknown_fields_kept),
+		cmocka_unit_test(test_lookup_cache_reads_whole),
 	};
 	return cmocka_run_group_tests_name("validate", tests, setup, teardown);
 }
