@@ -180,6 +180,10 @@ struct scale_figures {
 	/* dialog's start-up timed in the same runs, each right after lgotp's
 	 * (-1 without dialog), so that the machine's load falls on both alike */
 	double dialog_start_ms;
+	/* Pair by pair: lgotp's start-up less dialog's (median), and the pairs
+	 * in which lgotp's form was usable first. */
+	double pair_diff_ms;
+	int pairs_faster;
 	long rss_kb;
 	/* At the end: heap and stack; mapped files (libraries, the database). */
 	long anon_kb, file_kb;

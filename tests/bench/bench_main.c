@@ -64,6 +64,18 @@ env_size(const char *name, size_t def)
 	return (size_t)n;
 }
 
+/* How the start-up pairs went, pair by pair (a difference of two medians
+ * hides it): the median of lgotp's time less dialog's, and in how many
+ * pairs lgotp's form was usable first. */
+static const char *
+pairs_said(const struct scale_figures *sf, int runs, bool with_dialog)
+{
+	if (!with_dialog)
+		return "";
+	return fmt("; pair by pair, lgotp less dialog: median %+.2f ms, lgotp first in %d of %d",
+	    sf->pair_diff_ms, sf->pairs_faster, runs);
+}
+
 static const char *
 human(size_t n)
 {
@@ -428,7 +440,8 @@ main(void)
 		snprintf(drss, sizeof drss, "%.1f", df.rss_kb / 1024.0);
 	if (ok1) {
 		row_add(T, fmt("exec → survey1 entry form usable, %s records (ms, median of %d; dialog "
-		    "timed in the same runs)", Sm, runs), fmt("%.1f", s1.start_entry_ms),
+		    "timed in the same runs%s)", Sm, runs, pairs_said(&s1, runs, df.available)),
+		    fmt("%.1f", s1.start_entry_ms),
 		    df.available ? "≤ 100 (SPEC), ≤ dialog" : "≤ 100 (SPEC)",
 		    s1.start_entry_ms <= 100 && (!df.available || s1.start_entry_ms <= s1.dialog_start_ms) ?
 		    MARK_MET : MARK_MISSED, dstart1, df.available ? ratio(s1.start_entry_ms,
@@ -441,7 +454,8 @@ main(void)
 	}
 	if (ok2) {
 		row_add(T, fmt("exec → survey1 entry form usable, %s records (ms, median of %d; dialog "
-		    "timed in the same runs)", L, runs), fmt("%.1f", s2.start_entry_ms),
+		    "timed in the same runs%s)", L, runs, pairs_said(&s2, runs, df.available)),
+		    fmt("%.1f", s2.start_entry_ms),
 		    df.available ? "≤ 50, ≤ dialog" : "≤ 50",
 		    s2.start_entry_ms <= 50 && (!df.available || s2.start_entry_ms <= s2.dialog_start_ms) ?
 		    MARK_MET : MARK_MISSED, dstart2, df.available ? ratio(s2.start_entry_ms,

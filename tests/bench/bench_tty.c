@@ -540,8 +540,17 @@ bench_tty_scale(struct gen *g, const char *db, int runs, bool with_dialog, struc
 		vt = NULL;
 	}
 	s->start_entry_ms = median(entry, (size_t)runs);
-	if (with_dialog)
+	if (with_dialog) {
 		s->dialog_start_ms = median(peer, (size_t)runs);
+		double *diff = xcalloc((size_t)runs, sizeof *diff);
+		s->pairs_faster = 0;
+		for (int r = 0; r < runs; r++) {
+			diff[r] = entry[r] - peer[r];
+			s->pairs_faster += diff[r] < 0;
+		}
+		s->pair_diff_ms = median(diff, (size_t)runs);
+		free(diff);
+	}
 	double *sum = xcalloc((size_t)runs, sizeof *sum);
 	for (int r = 0; r < runs; r++)
 		sum[r] = menu[r] + browse[r];
