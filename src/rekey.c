@@ -124,14 +124,6 @@ iso_time(uint64_t ns)
 	return xstrdup(buf);
 }
 
-static uint64_t
-now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 int
 rekey_txn_keyed(struct db_txn *txn, const struct settings *settings,
     const struct screen_def *sd, const char *key, const char *keyer, uint64_t when,
@@ -503,7 +495,7 @@ finish_txn(struct db_txn *txn, void *arg, char **cause)
 			record_set(st, id = xasprintf("w.%s", d->field), who[d->choice]);
 			free(id);
 		}
-		char *at = iso_time(now_ns());
+		char *at = iso_time(wall_clock_ns());
 		record_set(st, "state", state_ids[changed ? REKEY_CORRECTED : REKEY_VERIFIED]);
 		record_set(st, "verifier", a->verifier);
 		record_set(st, "verified_at", at);

@@ -60,12 +60,7 @@ expect_resolve(void *arg, const struct rule_ref *ref, char **out, char **cause)
 static bool
 kind_surveyed(const struct board_def *b, const char *kind)
 {
-	if (b->kinds.n == 0)
-		return true;
-	for (size_t i = 0; i < b->kinds.n; i++)
-		if (strcmp(b->kinds.v[i], kind) == 0)
-			return true;
-	return false;
+	return b->kinds.n == 0 || strlist_has(&b->kinds, kind);
 }
 
 /* A field's value as a person reads it: a choice's label, else the value. */

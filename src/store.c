@@ -478,10 +478,8 @@ struct key_set {
 static void
 key_set_add(struct key_set *ks, const char *k)
 {
-	for (size_t i = 0; i < ks->keys.n; i++)
-		if (strcmp(ks->keys.v[i], k) == 0)
-			return;
-	strlist_add(&ks->keys, xstrdup(k));
+	if (!strlist_has(&ks->keys, k))
+		strlist_add(&ks->keys, xstrdup(k));
 }
 
 static int

@@ -692,14 +692,6 @@ save_hook_run(struct db_txn *txn, void *arg, const struct record *saved, char **
 	return 0;
 }
 
-static uint64_t
-wall_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 static void
 save(struct ui_form *uf)
 {
@@ -748,7 +740,7 @@ save(struct ui_form *uf)
 	r->version = uf->orig ? uf->orig->version : 0;
 	struct save_hook hook = { { app->schema, uf->sd, app->today }, uf->sd->neffects > 0,
 		uf->sd->verify && uf->orig_key == NULL, uf->sd->verify ? uf->orig_key : NULL, app,
-		wall_ns() };
+		wall_clock_ns() };
 	int rc = store_save_ex(app->db, uf->sd, r, uf->orig_key,
 	    hook.effects || hook.queue || hook.moved_from ? save_hook_run : NULL, &hook, &why);
 	char *key = store_key(uf->sd, r);

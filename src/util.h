@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 void *xmalloc(size_t size);
 void *xcalloc(size_t n, size_t size);
@@ -51,6 +52,11 @@ struct strlist {
 void strlist_add(struct strlist *l, char *s);            /* takes ownership */
 void strlist_addf(struct strlist *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void strlist_free(struct strlist *l);
+/* The wall clock (CLOCK_REALTIME) in ns since the epoch: when something
+ * was keyed or verified, for the record. */
+uint64_t wall_clock_ns(void);
+/* Whether L holds a string equal to S. */
+bool strlist_has(const struct strlist *l, const char *s);
 
 /*
  * Sets *cause (when cause is not NULL) and returns -1.  FMT is an English

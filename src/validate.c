@@ -108,15 +108,6 @@ cache_put(struct lookup_cache *c, const char *key, const char *val)
 static char *read_field(struct lookup_env *env, const char *screen, const char *key,
     const char *field);
 
-static bool
-strlist_has(const struct strlist *l, const char *s)
-{
-	for (size_t i = 0; i < l->n; i++)
-		if (strcmp(l->v[i], s) == 0)
-			return true;
-	return false;
-}
-
 struct prefetch {
 	struct lookup_cache *c;
 	const struct screen_def *sd;
