@@ -154,10 +154,11 @@ void csv_writer_free(struct csv_writer *w);
  * from its second character when VALUE is a single quote followed by a
  * value csv_write would have prefixed (one that Excel would evaluate, or
  * one starting with a single quote), else VALUE itself (a pointer into
- * VALUE, not a copy: an import undoes it for every cell).  Exact for files csv_write wrote with inert; a file from
- * elsewhere may hold "'=x" meaning exactly that, which this turns into
- * "=x" - an ambiguity inherent to the mitigation, so apply it only to
- * files known to come from an inert export.  NULL gives "".
+ * VALUE, not a copy: an import undoes it for every cell).  Exact for
+ * files csv_write wrote with inert; a file from elsewhere may hold "'=x"
+ * meaning exactly that, which this turns into "=x" - an ambiguity inherent
+ * to the mitigation, so apply it only to files known to come from an inert
+ * export.  NULL gives "".
  */
 const char *csv_uninert(const char *value);
 

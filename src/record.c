@@ -6,9 +6,9 @@
  *
  * Field ids are interned: every record shares one copy of each id for the
  * life of the process.  Ids are the screens' field ids and the audit
- * trail's "a."/"b." forms of them, a few hundred, while an import makes
- * and drops several records a row: a field then costs one allocation, its
- * value, not two.
+ * trail's "a."/"b." forms of them, a few hundred (the set is bounded by
+ * the ids stored), while an import makes and drops several records a row:
+ * a field then costs one allocation, its value, not two.
  */
 #include "record.h"
 
