@@ -97,6 +97,17 @@ tui_start(struct app *app, char **cause)
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
+	/*
+	 * ncurses (6.4) writes out what it has at every cursor movement until
+	 * the screen has once been left and taken back (_nc_mvcur flushes while
+	 * SCREEN._endwin is still ewInitial): an update with N jumps went out in
+	 * N write()s, over ssh as N packets, each with its own framing.  Left
+	 * and taken back once, before anything is drawn, every update goes out
+	 * in one write.  What it costs: the terminal's alternate screen left and
+	 * entered again, some 40 bytes once.
+	 */
+	endwin();
+	doupdate();
 	/* A bounded wait lets the loop see signals without output or polling cost. */
 	wtimeout(stdscr, 500);
 	use_colour = !app->lean && has_colors();
