@@ -242,6 +242,36 @@ test_type_ahead_equals_slow(void **state)
 	e2e_db_free(burst_db);
 }
 
+/*
+ * Keys typed while the program is still starting (over a slow link the
+ * form takes a moment to appear) are kept: setting up the terminal must
+ * not drop them.  Only data keys: until the program has the terminal in
+ * raw mode its line discipline would take Ctrl-S as XOFF.
+ */
+static void
+test_typed_before_the_form(void **state)
+{
+	(void)state;
+	char *db = e2e_db_new();
+	e2e_seed_bodies(db);
+	const char *extra[] = { "--screen", "survey1", NULL };
+	struct vt *vt = e2e_tui(db, ROWS, COLS, extra);
+	assert_non_null(vt);
+	assert_int_equal(vt_type(vt, "0120251国際課"), 0);
+	assert_int_equal(vt_wait_text(vt, "国際課", -1), 0);
+	vt_settle(vt, -1, -1);
+	assert_true(vt_has_text(vt, "[012025]"));
+	vt_ctrl(vt, 's');
+	assert_int_equal(vt_wait_text(vt, "保存しました", -1), 0);
+	vt_ctrl(vt, 'q');
+	assert_int_equal(vt_wait_exit(vt, -1, NULL), 0);
+	vt_free(vt);
+	char *out = export_survey1(db);
+	assert_non_null(strstr(out, "2025,012025,1,国際課,"));
+	free(out);
+	e2e_db_free(db);
+}
+
 /* Quitting with unsaved input asks first; 'n' keeps the form. */
 static void
 test_quit_asks(void **state)
@@ -276,6 +306,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_three_records),
 		cmocka_unit_test(test_type_ahead_equals_slow),
+		cmocka_unit_test(test_typed_before_the_form),
 		cmocka_unit_test(test_quit_asks),
 	};
 	return cmocka_run_group_tests_name("e2e_entry", tests, NULL, NULL);
