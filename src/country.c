@@ -87,28 +87,13 @@ table_free(struct table *t)
 static int
 read_whole(const char *path, char **buf, size_t *len, char **cause)
 {
-	FILE *f = fopen(path, "rb");
-	if (f == NULL)
-		return fail_raw(cause, "%s: %s", path, strerror(errno));
-	struct strbuf sb = SB_INIT;
-	char chunk[8192];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		if (sb.len + n > (size_t)MAX_FILE) {
-			fclose(f);
-			sb_free(&sb);
-			return fail(cause, "%s: too large for an iso-codes file", path);
-		}
-		sb_add(&sb, chunk, n);
+	if (read_whole_file(path, buf, len) != 0)
+		return errno == EIO ? fail(cause, "%s: read error", path) :
+		    fail_raw(cause, "%s: %s", path, strerror(errno));
+	if (*len > (size_t)MAX_FILE) {
+		free(*buf);
+		return fail(cause, "%s: too large for an iso-codes file", path);
 	}
-	int err = ferror(f);
-	fclose(f);
-	if (err) {
-		sb_free(&sb);
-		return fail(cause, "%s: read error", path);
-	}
-	*len = sb.len;
-	*buf = sb_detach(&sb);
 	return 0;
 }
 

@@ -272,22 +272,9 @@ raw_load(struct raw *rw, const char *path, char **cause)
 {
 	if (rw->loaded)
 		return 0;
-	FILE *f = fopen(path, "rb");
-	if (f == NULL)
-		return fail_raw(cause, "%s: %s", path, strerror(errno));
-	struct strbuf sb = SB_INIT;
-	char chunk[65536];
-	size_t got;
-	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
-		sb_add(&sb, chunk, got);
-	int bad = ferror(f);
-	fclose(f);
-	if (bad) {
-		sb_free(&sb);
-		return fail(cause, "%s: read error", path);
-	}
-	rw->len = sb.len;
-	rw->buf = sb_detach(&sb);
+	if (read_whole_file(path, &rw->buf, &rw->len) != 0)
+		return errno == EIO ? fail(cause, "%s: read error", path) :
+		    fail_raw(cause, "%s: %s", path, strerror(errno));
 	size_t skip = rw->len >= 3 && memcmp(rw->buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
 	size_t cap = 0;
 	/* Physical lines as the reader counts them: LF, CRLF, or a lone CR. */

@@ -238,25 +238,13 @@ quiet_errback(const char *fmt, ...)
 static int
 read_file(const char *path, char **text, size_t *len, struct strlist *errs)
 {
-	FILE *f = fopen(path, "rb");
-	if (f == NULL) {
-		strlist_addf(errs, _("%s:0: cannot read: %s"), path, strerror(errno));
+	if (read_whole_file(path, text, len) != 0) {
+		if (errno == EIO)
+			strlist_addf(errs, _("%s:0: read error"), path);
+		else
+			strlist_addf(errs, _("%s:0: cannot read: %s"), path, strerror(errno));
 		return -1;
 	}
-	struct strbuf sb = SB_INIT;
-	char buf[8192];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		sb_add(&sb, buf, n);
-	int bad = ferror(f);
-	fclose(f);
-	if (bad) {
-		strlist_addf(errs, _("%s:0: read error"), path);
-		sb_free(&sb);
-		return -1;
-	}
-	*len = sb.len;
-	*text = sb_detach(&sb);
 	if (memchr(*text, '\0', *len) != NULL) {
 		strlist_addf(errs, _("%s:0: holds a NUL byte: not a text file"), path);
 		free(*text);

@@ -1,5 +1,6 @@
 #include "util.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,6 +185,29 @@ wall_clock_ns(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+int
+read_whole_file(const char *path, char **buf, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (f == NULL)
+		return -1;
+	struct strbuf sb = SB_INIT;
+	char chunk[8192];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		sb_add(&sb, chunk, n);
+	int bad = ferror(f);
+	fclose(f);
+	if (bad) {
+		sb_free(&sb);
+		errno = EIO;
+		return -1;
+	}
+	*len = sb.len;
+	*buf = sb.s ? sb_detach(&sb) : xstrdup("");
+	return 0;
 }
 
 bool

@@ -55,6 +55,12 @@ void strlist_free(struct strlist *l);
 /* The wall clock (CLOCK_REALTIME) in ns since the epoch: when something
  * was keyed or verified, for the record. */
 uint64_t wall_clock_ns(void);
+/*
+ * The whole of the file at PATH into a malloc'd *BUF, NUL-terminated (the
+ * NUL not counted in *LEN).  0, or -1 with errno set (EIO for a read
+ * error) and nothing allocated.  Callers word their own message.
+ */
+int read_whole_file(const char *path, char **buf, size_t *len);
 /* Whether L holds a string equal to S. */
 bool strlist_has(const struct strlist *l, const char *s);
 

@@ -35,20 +35,12 @@ cmp_names(const void *a, const void *b)
 static uint8_t *
 read_input(const char *path, size_t *size)
 {
-	FILE *f = fopen(path, "rb");
-	assert_non_null(f);
-	struct strbuf sb = SB_INIT;
-	char chunk[8192];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		sb_add(&sb, chunk, n);
-	assert_int_equal(ferror(f), 0);
-	fclose(f);
-	uint8_t *data = xmalloc(sb.len);
-	if (sb.len > 0)
-		memcpy(data, sb.s, sb.len);
-	*size = sb.len;
-	sb_free(&sb);
+	char *all;
+	assert_int_equal(read_whole_file(path, &all, size), 0);
+	uint8_t *data = xmalloc(*size);
+	if (*size > 0)
+		memcpy(data, all, *size);
+	free(all);
 	return data;
 }
 

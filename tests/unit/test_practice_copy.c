@@ -109,16 +109,9 @@ teardown(void **state)
 static char *
 slurp(const char *path, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	assert_non_null(f);
-	struct strbuf sb = SB_INIT;
-	char buf[65536];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		sb_add(&sb, buf, n);
-	fclose(f);
-	*len = sb.len;
-	return sb_detach(&sb);
+	char *s;
+	assert_int_equal(read_whole_file(path, &s, len), 0);
+	return s;
 }
 
 /* Entries of DIR other than . and .. */

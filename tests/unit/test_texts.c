@@ -95,16 +95,9 @@ has_japanese(const char *s)
 static char *
 slurp(const char *path)
 {
-	FILE *f = fopen(path, "rb");
-	if (f == NULL)
-		return NULL;
-	struct strbuf sb = SB_INIT;
-	char buf[8192];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		sb_add(&sb, buf, n);
-	fclose(f);
-	return sb_detach(&sb);
+	char *s;
+	size_t len;
+	return read_whole_file(path, &s, &len) == 0 ? s : NULL;
 }
 
 /* Runs CMD with sh; its output (stdout and stderr) in *out.  The exit status. */
