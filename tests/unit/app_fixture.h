@@ -75,4 +75,24 @@ app_fixture_record(const char *spec)
 	return r;
 }
 
+/*
+ * The project's schema alone, no database, for tests of rules and types:
+ * CTX reads in English and looks nothing up (references are taken as the
+ * codes they are).  Free with schema_free.
+ */
+static inline struct schema *
+schema_fixture_load(struct ftype_ctx *ctx, struct lookup_env *env)
+{
+	struct strlist errs = { 0 };
+	struct schema *s = schema_load("conf/lgotp.ini", NULL, &errs);
+	for (size_t i = 0; i < errs.n; i++)
+		fprintf(stderr, "%s\n", errs.v[i]);
+	strlist_free(&errs);
+	assert_non_null(s);
+	*env = (struct lookup_env){ .schema = s };
+	validate_ctx_init(ctx, env, LANG_EN);
+	ctx->lookup = NULL;
+	return s;
+}
+
 #endif

@@ -22,6 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app_fixture.h"
+
 static struct schema *schema;
 static struct ftype_ctx ctx;
 static struct lookup_env env;
@@ -30,12 +32,7 @@ static int
 setup(void **state)
 {
 	(void)state;
-	struct strlist errs = { 0 };
-	schema = schema_load("conf/lgotp.ini", NULL, &errs);
-	assert_non_null(schema);
-	env.schema = schema;
-	validate_ctx_init(&ctx, &env, LANG_EN);
-	ctx.lookup = NULL;      /* no database: references are compared as codes */
+	schema = schema_fixture_load(&ctx, &env);
 	return 0;
 }
 

@@ -30,13 +30,7 @@ static int
 setup(void **state)
 {
 	(void)state;
-	struct strlist errs = { 0 };
-	schema = schema_load("conf/lgotp.ini", NULL, &errs);
-	assert_non_null(schema);
-	env.schema = schema;
-	env.db = NULL;          /* no database: references are not looked up */
-	validate_ctx_init(&ctx, &env, LANG_EN);
-	ctx.lookup = NULL;
+	schema = schema_fixture_load(&ctx, &env);
 	return 0;
 }
 
